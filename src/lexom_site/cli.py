@@ -1,0 +1,93 @@
+"""The `lexom-site` command: parse options, call one library function, print.
+
+Exit codes: 0 success, 1 problems in the sources (printed as
+`path:line:col: error: message`), 2 wrong usage of the command.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .diagnostics import BuildError, Diagnostic
+from .pipeline import build as build_site
+from .pipeline import load_project
+
+ROOT_OPTION = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Project folder (the one holding site.yaml).",
+)
+
+
+def _report(diagnostics: list[Diagnostic]) -> None:
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+    for diagnostic in diagnostics:
+        click.echo(diagnostic.format(), err=True)
+        if annotate:
+            click.echo(diagnostic.github_annotation())
+    errors = sum(d.is_error for d in diagnostics)
+    if errors:
+        click.secho(f"{errors} error{'s' if errors > 1 else ''} found; nothing was written.", fg="red", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lexom-site")
+def main() -> None:
+    """Build the LEXOM training catalogue: course files and one canonical CGV
+    become a validated HTML site and printable PDF sheets."""
+
+
+@main.command()
+@ROOT_OPTION
+def check(root: Path) -> None:
+    """Validate every course file and the CGV; write nothing.
+
+    Prints every problem as path:line:col: error: message and exits 1 if
+    there is any, 0 when the content is clean.
+    """
+    try:
+        project = load_project(root)
+    except BuildError as exc:
+        _report(exc.diagnostics)
+        sys.exit(1)
+    click.echo(f"OK: {len(project.catalogue.courses)} course(s) and the CGV are valid.", err=True)
+
+
+@main.command()
+@ROOT_OPTION
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder  [default: ROOT/public]")
+@click.option("--no-pdf", is_flag=True, help="Build the HTML pages only (faster, for previews).")
+def build(root: Path, out: Path | None, no_pdf: bool) -> None:
+    """Validate, then build the HTML site and the PDF sheets into public/.
+
+    Nothing is written unless everything is valid: the previous output stays
+    as it was when the build fails.
+    """
+    bar = None
+
+    def progress(stage: str, done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="PDF sheets", file=sys.stderr)
+            bar.__enter__()
+        bar.update(1)
+        if done == total:
+            bar.__exit__(None, None, None)
+
+    try:
+        report = build_site(root, out, pdf=not no_pdf, progress=progress)
+    except BuildError as exc:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+        _report(exc.diagnostics)
+        sys.exit(1)
+    click.echo(f"Built {report.pages} page(s) and {report.pdfs} PDF sheet(s) into {report.out_dir} "
+               f"in {report.seconds:.1f} s.", err=True)

@@ -1,0 +1,174 @@
+"""Site configuration (`site.yaml`): the site settings and the company facts.
+
+Facts (company name, DPO address, mediator, court, site URL...) are declared
+here once. The CGV refers to them as `{{ dpo_email }}` and templates read
+them as `facts.dpo_email`, so both always state the same value.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+import yaml
+
+from .diagnostics import BuildError, Diagnostic, display_path
+from .schema import Field, Pattern, Text, parse_mapping
+from .source import compose_yaml, decode_source
+
+CONFIG_FILE = "site.yaml"
+
+FACT_NAME = r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*"
+
+SITE_FIELDS = (
+    Field("title", Text(max_length=200), "site title, shown on every page", example="Catalogue des formations LEXOM"),
+    Field(
+        "base_url",
+        Pattern(regex=r"https://[a-z0-9.-]+(?::[0-9]+)?(?:/[^\s]*)?/", example="https://www.lexom.fr/"),
+        "public address of the site, ending with '/'",
+        example="https://www.lexom.fr/",
+    ),
+    Field("description", Text(max_length=300), "one-sentence description of the catalogue"),
+)
+
+
+@dataclass(frozen=True)
+class Fact:
+    name: str  # dotted, e.g. "mediator.url"
+    value: str
+    line: int
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    path: str  # as shown in diagnostics
+    title: str
+    base_url: str
+    description: str
+    facts: Mapping[str, Fact]
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def courses_dir(self) -> Path:
+        return self.root / "content" / "courses"
+
+    @property
+    def legal_dir(self) -> Path:
+        return self.root / "content" / "legal"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def assets_dir(self) -> Path:
+        return self.root / "assets"
+
+    def fact_values(self) -> dict[str, str]:
+        return {name: fact.value for name, fact in self.facts.items()}
+
+    def nested_facts(self) -> dict:
+        """Facts as nested dicts, for templates: facts.mediator.url."""
+        tree: dict = {}
+        for name, fact in self.facts.items():
+            *parents, leaf = name.split(".")
+            node = tree
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = fact.value
+        return tree
+
+
+def parse_config(text: str, path: str, root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:
+    node, diagnostics = compose_yaml(text, path, 1)
+    if diagnostics:
+        return None, diagnostics
+    if not isinstance(node, yaml.MappingNode):
+        return None, [Diagnostic(path, 1, 1, "site.yaml must hold the sections 'site:' and 'facts:'")]
+    sections = {key.value: (key, value) for key, value in node.value}
+    for name, (key, _) in sections.items():
+        if name not in ("site", "facts"):
+            diagnostics.append(
+                Diagnostic(path, key.start_mark.line + 1, 1, f"unknown section '{name}'", hint="sections: site, facts")
+            )
+    site_node = sections.get("site", (None, None))[1]
+    parsed, found = parse_mapping(site_node, SITE_FIELDS, path, 1, "section 'site'")
+    diagnostics += found
+    facts: dict[str, Fact] = {}
+    if "facts" not in sections:
+        diagnostics.append(Diagnostic(path, 1, 1, "section 'facts' is missing"))
+    else:
+        _collect_facts(sections["facts"][1], "", path, facts, diagnostics)
+    for required in ("company.name", "dpo_email"):
+        if "facts" in sections and required not in facts:
+            diagnostics.append(Diagnostic(path, 1, 1, f"fact '{required}' is missing from section 'facts'"))
+    if diagnostics:
+        return None, diagnostics
+    return (
+        SiteConfig(
+            root=root,
+            path=path,
+            title=parsed.values["title"],
+            base_url=parsed.values["base_url"],
+            description=parsed.values["description"],
+            facts=MappingProxyType(facts),
+        ),
+        [],
+    )
+
+
+def _collect_facts(node: yaml.Node, prefix: str, path: str, out: dict[str, Fact], diags: list[Diagnostic]) -> None:
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = f"{prefix}{key.value}"
+            if not re.fullmatch(FACT_NAME, name):
+                diags.append(
+                    Diagnostic(
+                        path,
+                        key.start_mark.line + 1,
+                        key.start_mark.column + 1,
+                        f"fact name '{key.value}' must be lower-case letters, digits and '_'",
+                    )
+                )
+                continue
+            _collect_facts(value, name + ".", path, out, diags)
+    elif isinstance(node, yaml.ScalarNode) and node.value.strip():
+        out[prefix.rstrip(".")] = Fact(prefix.rstrip("."), node.value.strip(), line)
+    else:
+        diags.append(
+            Diagnostic(path, line, node.start_mark.column + 1, f"fact '{prefix.rstrip('.')}' must be a non-empty text")
+        )
+
+
+def load_config(root: Path) -> SiteConfig:
+    """Read `site.yaml` from the project root; raise BuildError if invalid."""
+    root = root.resolve()
+    path = root / CONFIG_FILE
+    shown = display_path(path, root)
+    if not path.is_file():
+        raise BuildError(
+            [
+                Diagnostic(
+                    shown,
+                    0,
+                    0,
+                    f"no {CONFIG_FILE} here: this is not a lexom-site project",
+                    hint="run the command from the project folder, or pass --root",
+                )
+            ]
+        )
+    source, diagnostics = decode_source(path.read_bytes(), shown)
+    if source is None:
+        raise BuildError(diagnostics)
+    config, diagnostics = parse_config(source.text, shown, root)
+    if config is None:
+        raise BuildError(diagnostics)
+    return config

@@ -1,0 +1,408 @@
+"""Course files: typed front matter + a Markdown programme -> `Course`.
+
+`parse_course(source)` works on text only; `load_catalogue(config)` reads the
+files of content/courses/ and validates the whole catalogue, collecting every
+problem of every file before anything is rendered.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from markdown_it.tree import SyntaxTreeNode
+
+from .config import SiteConfig
+from .diagnostics import BuildError, Diagnostic, display_path
+from .markdown import block_tree, inline_text
+from .schema import Field, FreeMapping, Integer, Pattern, Text, TextList, parse_mapping
+from .source import Source, compose_yaml, read_source, split_front_matter
+
+REF_PATTERN = r"[A-Z]{2,10}(?:-[A-Z0-9]{1,10}){1,4}"
+
+COURSE_FIELDS = (
+    Field(
+        "ref",
+        Pattern(max_length=60, regex=REF_PATTERN, example="RCL-RCL-14"),
+        "catalogue reference; the file is named after it (RCL-RCL-14.md)",
+        example="RCL-RCL-14",
+    ),
+    Field("title", Text(max_length=200), "title of the course", example="Utiliser les réseaux sociaux dans sa relation client"),
+    Field("category", Text(max_length=80), "catalogue category", example="RELATION CLIENT"),
+    Field("subcategory", Text(max_length=80), "sub-category inside the category", example="RELATION CLIENTS"),
+    Field("duration_days", Integer(minimum=1, maximum=30), "duration in days; the programme has this many days", example=2),
+    Field("objectives", TextList(), "objectives of the course, one per item", example=("Connaître les réseaux sociaux",)),
+    Field("prerequisites", Text(), "what participants must know beforehand", example="Aucune connaissance préalable n'est requise"),
+    Field("audience", Text(), "who the course is for", example="Tout public"),
+    Field("teaching_methods", TextList(), "teaching methods (« Méthodes pédagogiques »)", example=("Etude de cas pratiques",)),
+    Field("evaluation_methods", TextList(), "evaluation methods (« Modalités d'évaluation »)", example=("Réalisation de cas pratiques",)),
+    Field("extra", FreeMapping(), "free-form data for templates", required=False),
+)
+
+MORNING, AFTERNOON = "Matin", "Après-midi"
+
+_DAY_RE = re.compile(
+    r"jour\s+(?P<day>\d+)\s*(?:[-–—:,]\s*)?(?P<half>matin|apr[èe]s[- ]?midi)\s*:?",
+    re.IGNORECASE,
+)
+_MODULE_RE = re.compile(r"(?P<num>\d+)[.)]\s+(?P<title>\S.*)")
+_IGNORED_HEADINGS = {"programme", "programme de la formation"}
+
+
+@dataclass(frozen=True)
+class Module:
+    number: int
+    title: str  # inline Markdown
+    bullets: tuple[str, ...]  # inline Markdown
+    line: int
+
+
+@dataclass(frozen=True)
+class HalfDay:
+    day: int
+    period: str  # MORNING or AFTERNOON
+    modules: tuple[Module, ...]
+    line: int
+
+    @property
+    def label(self) -> str:
+        return f"Jour {self.day} - {self.period}"
+
+
+@dataclass(frozen=True)
+class Programme:
+    intro: tuple[str, ...]  # paragraphs before the first half-day
+    half_days: tuple[HalfDay, ...]
+
+    @property
+    def days(self) -> tuple[tuple[int, tuple[HalfDay, ...]], ...]:
+        grouped: dict[int, list[HalfDay]] = {}
+        for half in self.half_days:
+            grouped.setdefault(half.day, []).append(half)
+        return tuple((day, tuple(halves)) for day, halves in grouped.items())
+
+    @property
+    def modules(self) -> tuple[Module, ...]:
+        return tuple(m for half in self.half_days for m in half.modules)
+
+
+@dataclass(frozen=True)
+class Course:
+    path: str
+    ref: str
+    title: str
+    category: str
+    subcategory: str
+    duration_days: int
+    objectives: tuple[str, ...]
+    prerequisites: str
+    audience: str
+    teaching_methods: tuple[str, ...]
+    evaluation_methods: tuple[str, ...]
+    programme: Programme
+    extra: Mapping[str, Any]
+    field_lines: Mapping[str, int]  # field name -> line of its key in the file
+
+    @property
+    def slug(self) -> str:
+        return self.ref.lower()
+
+    @property
+    def duration_label(self) -> str:
+        return f"{self.duration_days} Jour" + ("s" if self.duration_days > 1 else "")
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    courses: tuple[Course, ...]  # sorted by category, sub-category, title
+
+    def by_category(self) -> tuple[tuple[str, tuple[tuple[str, tuple[Course, ...]], ...]], ...]:
+        tree: dict[str, dict[str, list[Course]]] = {}
+        for course in self.courses:
+            tree.setdefault(course.category, {}).setdefault(course.subcategory, []).append(course)
+        return tuple(
+            (category, tuple((sub, tuple(courses)) for sub, courses in subs.items())) for category, subs in tree.items()
+        )
+
+
+# --- one file ----------------------------------------------------------------
+
+
+def parse_course(source: Source, expected_ref: str | None = None) -> tuple[Course | None, list[Diagnostic]]:
+    """Parse and validate one course file; return every problem found."""
+    front, diagnostics = split_front_matter(source)
+    if front is None:
+        return None, diagnostics
+    node, diagnostics = compose_yaml(front.yaml_text, source.path, front.yaml_line)
+    if node is None and diagnostics:
+        return None, diagnostics
+    parsed, found = parse_mapping(node, COURSE_FIELDS, source.path, front.yaml_line, "front matter")
+    diagnostics += found
+    values = parsed.values
+    if expected_ref is not None and "ref" in values and values["ref"] != expected_ref:
+        diagnostics.append(
+            Diagnostic(
+                source.path,
+                parsed.lines["ref"],
+                1,
+                f"ref '{values['ref']}' does not match the file name '{expected_ref}.md'",
+                hint=f"rename the file to {values['ref']}.md, or correct the reference",
+            )
+        )
+    programme, found = parse_programme(front.body, source.path, front.body_line)
+    diagnostics += found
+    if programme is not None and "duration_days" in values:
+        days = len(programme.days)
+        if days and days != values["duration_days"]:
+            diagnostics.append(
+                Diagnostic(
+                    source.path,
+                    parsed.lines["duration_days"],
+                    1,
+                    f"'duration_days' is {values['duration_days']} but the programme has {days} day(s)",
+                    hint="make the duration and the 'Jour N' headings of the programme agree",
+                )
+            )
+    if diagnostics or programme is None:
+        return None, diagnostics
+    return (
+        Course(
+            path=source.path,
+            programme=programme,
+            extra=MappingProxyType(dict(values.get("extra", {}))),
+            field_lines=MappingProxyType(dict(parsed.lines)),
+            **{f.name: values[f.name] for f in COURSE_FIELDS if f.name != "extra"},
+        ),
+        [],
+    )
+
+
+# --- the programme -------------------------------------------------------------
+
+
+class _ProgrammeBuilder:
+    """Reads the body block by block: half-day labels, modules, bullets."""
+
+    def __init__(self, path: str, first_line: int):
+        self.path, self.first_line = path, first_line
+        self.intro: list[str] = []
+        self.half_days: list[HalfDay] = []
+        self.diagnostics: list[Diagnostic] = []
+        self._half: tuple[int, str, int] | None = None  # day, period, line
+        self._modules: list[Module] = []
+        self._module: dict | None = None
+
+    def line_of(self, node: SyntaxTreeNode) -> int:
+        return (node.map[0] if node.map else 0) + self.first_line
+
+    def error(self, node: SyntaxTreeNode, message: str, hint: str | None = None) -> None:
+        self.diagnostics.append(Diagnostic(self.path, self.line_of(node), 1, message, hint=hint))
+
+    # module and half-day bookkeeping
+    def close_module(self) -> None:
+        if self._module is not None:
+            m = self._module
+            self._modules.append(Module(m["number"], m["title"], tuple(m["bullets"]), m["line"]))
+            self._module = None
+
+    def close_half(self) -> None:
+        self.close_module()
+        if self._half is not None:
+            day, period, line = self._half
+            self.half_days.append(HalfDay(day, period, tuple(self._modules), line))
+        self._half, self._modules = None, []
+
+    def open_module(self, node: SyntaxTreeNode, number: int, title: str) -> None:
+        self.close_module()
+        if self._half is None:
+            self.error(
+                node,
+                f"module {number} comes before any half-day",
+                "start the programme with a line like '## Jour 1 - Matin'",
+            )
+        self._module = {"number": number, "title": title, "bullets": [], "line": self.line_of(node)}
+
+    def add_bullets(self, node: SyntaxTreeNode) -> None:
+        if self._module is None:
+            where = "before the first half-day" if self._half is None else "outside a module"
+            self.error(
+                node,
+                f"bullet list {where}",
+                "bullets belong to a numbered module, e.g. '### 1. Module title' followed by '- point'",
+            )
+            return
+        for item in node.children:
+            texts = []
+            for child in item.children:
+                if child.type == "paragraph":
+                    texts.append(inline_text(child))
+                else:
+                    self.error(child, "a bullet can only hold text (no nested list or block)",
+                               "write each point as its own '- ' line, without indentation")
+            self._module["bullets"].append(" ".join(texts))
+
+    # block dispatch
+    def text_block(self, node: SyntaxTreeNode) -> None:
+        text = inline_text(node)
+        day = _DAY_RE.fullmatch(text)
+        module = _MODULE_RE.fullmatch(text)
+        if day:
+            self.close_half()
+            period = MORNING if day["half"].lower().startswith("m") else AFTERNOON
+            self._half = (int(day["day"]), period, self.line_of(node))
+        elif module and (node.type == "heading" or self._half is not None):
+            self.open_module(node, int(module["num"]), module["title"].strip())
+        elif text.lower().startswith("jour"):
+            self.error(node, f"'{text}' is not a half-day label", "write 'Jour 1 - Matin' or 'Jour 1 - Après-midi'")
+        elif self._half is None and node.type == "paragraph":
+            self.intro.append(text)
+        elif node.type == "heading" and self._half is None and text.lower() in _IGNORED_HEADINGS:
+            pass
+        elif node.type == "heading":
+            self.error(
+                node,
+                f"unexpected heading '{text}' in the programme",
+                "the programme holds half-days ('## Jour 1 - Matin') and numbered modules ('### 1. Title')",
+            )
+        else:
+            self.error(
+                node,
+                "text outside a bullet list inside the programme",
+                "write it as a bullet ('- text') of the module above, or as a module title ('### 3. Title')",
+            )
+
+    def ordered_list(self, node: SyntaxTreeNode) -> None:
+        for item in node.children:
+            number = int(item.info or 1)
+            paragraphs = [c for c in item.children if c.type == "paragraph"]
+            title = inline_text(paragraphs[0]) if paragraphs else ""
+            self.open_module(item, number, title)
+            for child in item.children[1:]:
+                if child.type == "bullet_list":
+                    self.add_bullets(child)
+                else:
+                    self.error(child, "unexpected text inside a module title", "put the module's points in a '- ' list")
+
+    def feed(self, node: SyntaxTreeNode) -> None:
+        if node.type in ("heading", "paragraph"):
+            self.text_block(node)
+        elif node.type == "ordered_list":
+            self.ordered_list(node)
+        elif node.type == "bullet_list":
+            self.add_bullets(node)
+        else:
+            kind = {"code_block": "indented text (code block)", "fence": "code block", "blockquote": "quotation",
+                    "hr": "horizontal rule", "html_block": "raw HTML"}.get(node.type, node.type)
+            self.error(node, f"a {kind} is not allowed in the programme",
+                       "the programme holds half-days, numbered modules and '- ' bullets; "
+                       "remove the indentation if the text is indented")
+
+
+def parse_programme(body: str, path: str, first_line: int) -> tuple[Programme | None, list[Diagnostic]]:
+    builder = _ProgrammeBuilder(path, first_line)
+    for node in block_tree(body).children:
+        builder.feed(node)
+    builder.close_half()
+    diagnostics = builder.diagnostics
+    programme = Programme(tuple(builder.intro), tuple(builder.half_days))
+    diagnostics += _check_programme(programme, path, first_line)
+    return (None if diagnostics else programme), diagnostics
+
+
+def _check_programme(programme: Programme, path: str, first_line: int) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    if not programme.half_days:
+        out.append(
+            Diagnostic(
+                path,
+                first_line,
+                1,
+                "the programme is empty: no half-day 'Jour 1 - Matin' found after the front matter",
+                hint="write the programme below the closing '---' (see docs/content-format.md)",
+            )
+        )
+        return out
+    previous: HalfDay | None = None
+    for half in programme.half_days:
+        if previous is None:
+            if half.day != 1:
+                out.append(Diagnostic(path, half.line, 1, f"the programme starts with day {half.day}",
+                                      hint="the first day is 'Jour 1'"))
+        elif half.day == previous.day:
+            if not (previous.period == MORNING and half.period == AFTERNOON):
+                out.append(Diagnostic(path, half.line, 1,
+                                      f"'{half.label}' comes after '{previous.label}'",
+                                      hint="each day has at most a 'Matin' then an 'Après-midi'"))
+        elif half.day != previous.day + 1:
+            out.append(Diagnostic(path, half.line, 1,
+                                  f"day {half.day} comes after day {previous.day}: expected day {previous.day + 1}",
+                                  hint="number the days 1, 2, 3... in order"))
+        if not half.modules:
+            out.append(Diagnostic(path, half.line, 1, f"'{half.label}' has no module",
+                                  hint="add at least one numbered module, e.g. '### 1. Title'"))
+        previous = half
+    expected = 1
+    for module in programme.modules:
+        if module.number != expected:
+            out.append(Diagnostic(path, module.line, 1,
+                                  f"module {module.number} comes where module {expected} was expected",
+                                  hint="number the modules 1, 2, 3... in order, continuing across days"))
+        if not module.title:
+            out.append(Diagnostic(path, module.line, 1, f"module {module.number} has no title"))
+        expected = module.number + 1
+    return out
+
+
+# --- the catalogue -------------------------------------------------------------
+
+
+def load_catalogue(config: SiteConfig) -> Catalogue:
+    """Read and validate every course file; raise BuildError with all problems."""
+    courses_dir = config.courses_dir
+    diagnostics: list[Diagnostic] = []
+    courses: list[Course] = []
+    if not courses_dir.is_dir():
+        raise BuildError([Diagnostic(display_path(courses_dir, config.root), 0, 0, "folder content/courses/ is missing")])
+    for path in sorted(courses_dir.iterdir()):
+        shown = display_path(path, config.root)
+        if path.is_dir() and not path.is_symlink():
+            diagnostics.append(Diagnostic(shown, 0, 0, "sub-folders are not read in content/courses/",
+                                          hint="keep every course file directly in content/courses/"))
+            continue
+        if path.suffix != ".md":
+            if not path.name.startswith("."):
+                diagnostics.append(Diagnostic(shown, 0, 0, "not a course file (course files end with .md)",
+                                              hint="rename it to REF.md or move it out of content/courses/"))
+            continue
+        source, found = read_source(path, shown)
+        diagnostics += found
+        if source is None:
+            continue
+        course, found = parse_course(source, expected_ref=path.stem)
+        diagnostics += found
+        if course is not None:
+            courses.append(course)
+    diagnostics += _check_unique_refs(courses)
+    if diagnostics:
+        raise BuildError(diagnostics)
+    courses.sort(key=lambda c: (c.category.casefold(), c.subcategory.casefold(), c.title.casefold(), c.ref))
+    return Catalogue(tuple(courses))
+
+
+def _check_unique_refs(courses: list[Course]) -> list[Diagnostic]:
+    seen: dict[str, Course] = {}
+    out = []
+    for course in courses:
+        key = unicodedata.normalize("NFKC", course.ref).casefold()
+        if key in seen:
+            first = seen[key]
+            out.append(Diagnostic(course.path, course.field_lines["ref"], 1,
+                                  f"reference '{course.ref}' is also used by {first.path}:{first.field_lines['ref']} ('{first.ref}')",
+                                  hint="references must be unique, even ignoring upper/lower case"))
+        else:
+            seen[key] = course
+    return out

@@ -1,0 +1,115 @@
+"""Jinja rendering: the site's pages and the HTML of the PDF sheets.
+
+Templates in templates/ are the only place markup is written. The
+environment autoescapes everything and uses StrictUndefined, so a missing
+value is an error, never a blank. Template errors become diagnostics that
+name the template file and line.
+"""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+from markupsafe import Markup
+
+from .config import SiteConfig
+from .content import Catalogue, Course
+from .diagnostics import BuildError, Diagnostic, display_path
+from .legal import Cgv
+from .markdown import render_block, render_inline
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: str  # relative to the output folder, POSIX
+    data: bytes
+
+
+def make_environment(config: SiteConfig) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(config.templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md_inline"] = lambda text: Markup(render_inline(text))
+    env.filters["md_block"] = lambda text: Markup(render_block(text))
+    env.globals["site"] = config
+    env.globals["facts"] = config.nested_facts()
+    return env
+
+
+def course_page_path(course: Course) -> str:
+    return f"formations/{course.slug}/index.html"
+
+
+def course_pdf_path(course: Course) -> str:
+    return f"pdf/{course.ref}.pdf"
+
+
+CGV_PAGE = "cgv/index.html"
+
+
+def _root_prefix(page_path: str) -> str:
+    return "../" * page_path.count("/")
+
+
+def render_template(env: jinja2.Environment, config: SiteConfig, name: str, **context: Any) -> str:
+    """Render one template; a template error becomes a BuildError at its line."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        path = Path(exc.filename) if exc.filename else config.templates_dir / name
+        raise BuildError([Diagnostic(display_path(path, config.root), exc.lineno or 0, 0,
+                                     f"template syntax error: {exc.message}")]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise BuildError([Diagnostic(display_path(config.templates_dir / name, config.root), 0, 0,
+                                     f"template not found: {exc.name}")]) from None
+    except Exception as exc:  # an error raised while rendering: undefined value, bad filter...
+        path, line = _template_frame(exc, config.templates_dir)
+        where = display_path(path, config.root) if path else display_path(config.templates_dir / name, config.root)
+        message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+        raise BuildError([Diagnostic(where, line, 0, f"template error: {message}")]) from None
+
+
+def _template_frame(exc: BaseException, templates_dir: Path) -> tuple[Path | None, int]:
+    """The innermost template file and line in the exception's traceback."""
+    found: tuple[Path | None, int] = (None, 0)
+    root = templates_dir.resolve()
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename)
+        if path.suffix == ".html" and path.resolve().is_relative_to(root):
+            found = (path, frame.lineno or 0)
+    return found
+
+
+def render_site(env: jinja2.Environment, config: SiteConfig, catalogue: Catalogue, cgv: Cgv,
+                on_page: Callable[[str], None] | None = None) -> list[OutputFile]:
+    """Every HTML page of the site, in memory."""
+    pages: list[tuple[str, str, dict[str, Any]]] = [
+        ("index.html", "index.html", {"catalogue": catalogue}),
+        (CGV_PAGE, "cgv.html", {"cgv": cgv}),
+    ]
+    for course in catalogue.courses:
+        pages.append((course_page_path(course), "course.html",
+                      {"course": course, "pdf_url": _root_prefix(course_page_path(course)) + course_pdf_path(course)}))
+    files = []
+    for path, template, context in pages:
+        html = render_template(env, config, template, root=_root_prefix(path), page_path=path,
+                               course_url=lambda c, p=path: _root_prefix(p) + course_page_path(c),
+                               cgv_url=_root_prefix(path) + CGV_PAGE, **context)
+        files.append(OutputFile(path, html.encode("utf-8")))
+        if on_page:
+            on_page(path)
+    return files
+
+
+def render_sheet_html(env: jinja2.Environment, config: SiteConfig, course: Course, cgv: Cgv) -> str:
+    """The HTML document WeasyPrint lays out for one course sheet."""
+    return render_template(env, config, "pdf/sheet.html", course=course, cgv=cgv)

@@ -1,0 +1,252 @@
+"""Reading source text safely: bytes -> text -> front matter -> YAML nodes.
+
+Everything here works on strings and bytes; the only function that touches
+the file system is `read_source`. YAML is composed into *nodes* (which keep
+their line and column) and never constructed by PyYAML: the schema decides
+what a scalar means, so `NO` stays the text "NO" and `010` is refused instead
+of silently becoming 8. Aliases and duplicate keys are refused.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .diagnostics import Diagnostic
+
+MAX_SOURCE_BYTES = 1_000_000  # a course sheet is a few KB; 1 MB is absurd already
+MAX_YAML_NODES = 5_000
+
+
+@dataclass(frozen=True)
+class Source:
+    """A decoded source file: NFC text with LF line endings."""
+
+    path: str  # as shown in diagnostics
+    text: str
+
+
+def read_source(path: Path, shown_as: str) -> tuple[Source | None, list[Diagnostic]]:
+    """Read a file from disk; refuse symbolic links and huge files."""
+    if path.is_symlink():
+        return None, [
+            Diagnostic(
+                shown_as,
+                0,
+                0,
+                "symbolic links are not allowed in the content folder",
+                hint="replace the link by a copy of the file it points to",
+            )
+        ]
+    size = path.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        return None, [_too_big(shown_as, size)]
+    return decode_source(path.read_bytes(), shown_as)
+
+
+def _too_big(shown_as: str, size: int) -> Diagnostic:
+    return Diagnostic(
+        shown_as,
+        0,
+        0,
+        f"file is too large ({size:,} bytes; the limit is {MAX_SOURCE_BYTES:,})",
+        hint="a course file holds one course sheet; split or shorten it",
+    )
+
+
+def decode_source(data: bytes, shown_as: str) -> tuple[Source | None, list[Diagnostic]]:
+    """Decode UTF-8 (a BOM is accepted), normalise line endings and Unicode."""
+    if len(data) > MAX_SOURCE_BYTES:
+        return None, [_too_big(shown_as, len(data))]
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        guess = ""
+        try:
+            guess = f" (it reads as {data[exc.start:exc.start + 1].decode('cp1252')!r} in Windows-1252)"
+        except UnicodeDecodeError:
+            pass
+        return None, [
+            Diagnostic(
+                shown_as,
+                line,
+                col,
+                f"file is not UTF-8: byte 0x{data[exc.start]:02X} cannot be read{guess}",
+                hint="save the file with the UTF-8 encoding (in your editor: "
+                "'Save with encoding' / 'Reopen with encoding', then choose UTF-8)",
+            )
+        ]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return None, [Diagnostic(shown_as, line, 0, "file contains a NUL character", hint="is this a text file?")]
+    return Source(shown_as, unicodedata.normalize("NFC", text)), []
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    yaml_text: str
+    yaml_line: int  # 1-based line number of the first YAML line in the file
+    body: str
+    body_line: int  # 1-based line number of the first body line in the file
+
+
+def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Diagnostic]]:
+    lines = source.text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None, [
+            Diagnostic(
+                source.path,
+                1,
+                1,
+                "the file must start with a line '---' that opens the front matter",
+                hint="the first line is three dashes, then the fields (ref: ..., title: ...), then '---' again",
+            )
+        ]
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return (
+                FrontMatter(
+                    yaml_text="\n".join(lines[1:index]) + "\n",
+                    yaml_line=2,
+                    body="\n".join(lines[index + 1 :]),
+                    body_line=index + 2,
+                ),
+                [],
+            )
+    return None, [
+        Diagnostic(
+            source.path,
+            1,
+            1,
+            "the front matter opened on line 1 is never closed",
+            hint="did you forget the line '---' after the last field?",
+        )
+    ]
+
+
+# --- YAML composition ------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """A loader that refuses aliases (no alias bombs, no shared nodes)."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases ('&name', '*name') are not allowed here", event.start_mark
+            )
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(
+                None, None, "anchors and aliases ('&name', '*name') are not allowed here", event.start_mark
+            )
+        self._node_count = getattr(self, "_node_count", 0) + 1
+        if self._node_count > MAX_YAML_NODES:
+            raise yaml.composer.ComposerError(
+                None, None, f"too many values (more than {MAX_YAML_NODES})", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+_HINTS = [
+    (
+        "mapping values are not allowed",
+        "a ':' followed by a space inside a value confuses YAML",
+        'put the whole value in double quotes, e.g. title: "Module : intro"',
+    ),
+    (
+        "cannot start any token",
+        "this character cannot start a value here",
+        "indent with spaces, never with tabs; put values starting with @, ` or % in double quotes",
+    ),
+    (
+        "could not find expected ':'",
+        "expected 'field: value' on this line",
+        "every line of the front matter is 'field: value' or a list item '  - value'; "
+        "a value containing ': ' or starting with a quote must be in double quotes",
+    ),
+    (
+        "expected <block end>",
+        "the indentation of this line does not match the lines above",
+        "list items under a field are indented by two spaces: '  - text'",
+    ),
+    (
+        "found unexpected end of stream",
+        "a quoted value is never closed",
+        "close the quote at the end of the value",
+    ),
+    (
+        "found unknown escape character",
+        "a backslash inside a double-quoted value",
+        "write the value in single quotes, or double the backslash",
+    ),
+]
+
+
+def compose_yaml(text: str, path: str, first_line: int) -> tuple[yaml.Node | None, list[Diagnostic]]:
+    """Compose YAML text into a node tree; errors carry file positions."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        message, hint = f"the front matter is not valid YAML: {problem}", None
+        for needle, plain, advice in _HINTS:
+            if needle in problem or (exc.context and needle in exc.context):
+                message, hint = plain, advice
+                break
+        lines = text.split("\n")
+        if mark and mark.line < len(lines) and "\t" in lines[mark.line] and "tab" not in (hint or ""):
+            hint = (hint + "; " if hint else "") + "this line contains a tab: indent with spaces"
+        line = mark.line + first_line if mark else first_line
+        col = mark.column + 1 if mark else 0
+        return None, [Diagnostic(path, line, col, message, hint=hint)]
+    except yaml.YAMLError as exc:  # reader errors (control characters) have no mark
+        position = getattr(exc, "position", None)
+        line = first_line + (text.count("\n", 0, position) if position is not None else 0)
+        return None, [Diagnostic(path, line, 0, f"the front matter cannot be read: {exc}")]
+    finally:
+        loader.dispose()
+    if node is None:
+        return None, []
+    diagnostics: list[Diagnostic] = []
+    _check_duplicate_keys(node, path, first_line, diagnostics)
+    return node, diagnostics
+
+
+def _check_duplicate_keys(node: yaml.Node, path: str, first_line: int, out: list[Diagnostic]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                line = key.start_mark.line + first_line
+                if key.value in seen:
+                    out.append(
+                        Diagnostic(
+                            path,
+                            line,
+                            key.start_mark.column + 1,
+                            f"'{key.value}' is given twice (first on line {seen[key.value]}, again on line {line})",
+                            hint="keep one of the two lines",
+                        )
+                    )
+                else:
+                    seen[key.value] = line
+            _check_duplicate_keys(value, path, first_line, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _check_duplicate_keys(item, path, first_line, out)
+
+
+def node_position(node: yaml.Node, first_line: int) -> tuple[int, int]:
+    return node.start_mark.line + first_line, node.start_mark.column + 1
