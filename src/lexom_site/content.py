@@ -8,7 +8,6 @@ problem of every file before anything is rendered.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -361,7 +360,12 @@ def _check_programme(programme: Programme, path: str, first_line: int) -> list[D
 
 
 def load_catalogue(config: SiteConfig) -> Catalogue:
-    """Read and validate every course file; raise BuildError with all problems."""
+    """Read and validate every course file; raise BuildError with all problems.
+
+    References are unique by construction: each must equal its file's name
+    and is upper-case ASCII, so two files can never share one, not even on a
+    case-insensitive file system.
+    """
     courses_dir = config.courses_dir
     diagnostics: list[Diagnostic] = []
     courses: list[Course] = []
@@ -386,23 +390,7 @@ def load_catalogue(config: SiteConfig) -> Catalogue:
         diagnostics += found
         if course is not None:
             courses.append(course)
-    diagnostics += _check_unique_refs(courses)
     if diagnostics:
         raise BuildError(diagnostics)
     courses.sort(key=lambda c: (c.category.casefold(), c.subcategory.casefold(), c.title.casefold(), c.ref))
     return Catalogue(tuple(courses))
-
-
-def _check_unique_refs(courses: list[Course]) -> list[Diagnostic]:
-    seen: dict[str, Course] = {}
-    out = []
-    for course in courses:
-        key = unicodedata.normalize("NFKC", course.ref).casefold()
-        if key in seen:
-            first = seen[key]
-            out.append(Diagnostic(course.path, course.field_lines["ref"], 1,
-                                  f"reference '{course.ref}' is also used by {first.path}:{first.field_lines['ref']} ('{first.ref}')",
-                                  hint="references must be unique, even ignoring upper/lower case"))
-        else:
-            seen[key] = course
-    return out

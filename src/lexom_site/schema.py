@@ -30,9 +30,10 @@ class Invalid(Exception):
 
 def _describe(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
-        if len(node.value) == 1 and node.start_mark.line == node.end_mark.line:
+        if len(node.value) == 1:
             key, value = node.value[0]
-            return f"'{key.value}: {getattr(value, 'value', '...')}' (read as a field and its value)"
+            if key.start_mark.line == value.end_mark.line and isinstance(key, yaml.ScalarNode):
+                return f"a field and its value (because of the ': ' after '{key.value}')"
         return "a group of fields"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
