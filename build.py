@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
-from lexom_site.cli import main  # noqa: E402
+from lexom_site.cli import build  # noqa: E402
 
 if __name__ == "__main__":
-    main(["build", *sys.argv[1:]], prog_name="build.py")
+    build(prog_name="build.py")

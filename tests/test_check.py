@@ -97,6 +97,18 @@ def test_module_numbering_and_day_order(site):
     ]
 
 
+def test_module_without_bullets_and_repeated_half_day(site):
+    body = ("## Jour 1 - Matin\n\n### 1. Un\n\n### 2. Deux\n\n- a\n\n"
+            "## Jour 1 - Matin\n\n### 3. Trois\n\n- b\n")
+    write_course(site, "ABC-DEF-1.md", course_text(body=body))
+    code, lines = check(site)
+    assert code == 1
+    assert [line for line in lines if ": error: " in line] == [
+        "content/courses/ABC-DEF-1.md:20:1: error: module 1 has no bullet point",
+        "content/courses/ABC-DEF-1.md:26:1: error: 'Jour 1 - Matin' comes after 'Jour 1 - Matin'",
+    ]
+
+
 def test_duration_must_match_the_programme(site):
     write_course(site, "ABC-DEF-1.md", course_text(duration_days="duration_days: 3"))
     code, lines = check(site)

@@ -205,6 +205,10 @@ class _ProgrammeBuilder:
     def close_module(self) -> None:
         if self._module is not None:
             m = self._module
+            if not m["bullets"]:
+                self.diagnostics.append(Diagnostic(
+                    self.path, m["line"], 1, f"module {m['number']} has no bullet point",
+                    hint="list what the module covers under its title, one '- point' per line"))
             self._modules.append(Module(m["number"], m["title"], tuple(m["bullets"]), m["line"]))
             self._module = None
 
