@@ -16,7 +16,7 @@ from typing import Mapping
 import yaml
 
 from .diagnostics import BuildError, Diagnostic, display_path
-from .schema import Field, Pattern, Text, parse_mapping
+from .schema import Field, Pattern, Text, TextList, parse_mapping
 from .source import compose_yaml, decode_source
 
 CONFIG_FILE = "site.yaml"
@@ -42,6 +42,39 @@ class Fact:
     line: int
 
 
+# An amount, rate or delay as the CGV states it: "30 %", "14 jours", "40 €".
+AMOUNT_RE = re.compile(r"(?P<number>\d+(?:[.,]\d+)?)[ \u00a0\u202f]*(?P<unit>%|€|euros?|jours?|ans?|mois|heures?|semaines?)(?![\w])",
+                       re.IGNORECASE)
+_UNITS = {"euro": "€", "euros": "€", "jour": "jours", "an": "ans", "heure": "heures", "semaine": "semaines"}
+
+
+def amount_key(number: str, unit: str) -> tuple[str, str]:
+    """`30 %`, `30%` and `30 %` are the same amount; `1 jour` and `1 jours` too."""
+    unit = unit.lower()
+    return number.replace(",", "."), _UNITS.get(unit, unit)
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount the CGV states, and the words around it that identify it.
+
+    `contexts` are phrases holding `{}` where the amount stands, e.g.
+    "acompte de {}": wherever such a phrase appears, the amount must be
+    `value`.
+    """
+
+    name: str
+    value: str  # as declared: "30 %"
+    contexts: tuple[str, ...]
+    line: int
+
+    @property
+    def key(self) -> tuple[str, str]:
+        match = AMOUNT_RE.fullmatch(self.value)
+        assert match is not None  # checked when the configuration is read
+        return amount_key(match["number"], match["unit"])
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     root: Path
@@ -50,6 +83,7 @@ class SiteConfig:
     base_url: str
     description: str
     facts: Mapping[str, Fact]
+    amounts: tuple[Amount, ...] = ()
 
     @property
     def content_dir(self) -> Path:
@@ -94,10 +128,9 @@ def parse_config(text: str, path: str, root: Path) -> tuple[SiteConfig | None, l
         return None, [Diagnostic(path, 1, 1, "site.yaml must hold the sections 'site:' and 'facts:'")]
     sections = {key.value: (key, value) for key, value in node.value}
     for name, (key, _) in sections.items():
-        if name not in ("site", "facts"):
-            diagnostics.append(
-                Diagnostic(path, key.start_mark.line + 1, 1, f"unknown section '{name}'", hint="sections: site, facts")
-            )
+        if name not in ("site", "facts", "amounts"):
+            diagnostics.append(Diagnostic(path, key.start_mark.line + 1, 1, f"unknown section '{name}'",
+                                          hint="sections: site, facts, amounts"))
     site_node = sections.get("site", (None, None))[1]
     parsed, found = parse_mapping(site_node, SITE_FIELDS, path, 1, "section 'site'")
     diagnostics += found
@@ -106,6 +139,7 @@ def parse_config(text: str, path: str, root: Path) -> tuple[SiteConfig | None, l
         diagnostics.append(Diagnostic(path, 1, 1, "section 'facts' is missing"))
     else:
         _collect_facts(sections["facts"][1], "", path, facts, diagnostics)
+    amounts = _parse_amounts(sections["amounts"][1], path, diagnostics) if "amounts" in sections else ()
     for required in ("company.name", "dpo_email"):
         if "facts" in sections and required not in facts:
             diagnostics.append(Diagnostic(path, 1, 1, f"fact '{required}' is missing from section 'facts'"))
@@ -119,6 +153,7 @@ def parse_config(text: str, path: str, root: Path) -> tuple[SiteConfig | None, l
             base_url=parsed.values["base_url"],
             description=parsed.values["description"],
             facts=MappingProxyType(facts),
+            amounts=amounts,
         ),
         [],
     )
@@ -146,6 +181,32 @@ def _collect_facts(node: yaml.Node, prefix: str, path: str, out: dict[str, Fact]
         diags.append(
             Diagnostic(path, line, node.start_mark.column + 1, f"fact '{prefix.rstrip('.')}' must be a non-empty text")
         )
+
+
+AMOUNT_FIELDS = (
+    Field("value", Pattern(regex=AMOUNT_RE.pattern, example="30 %"), "the amount: a number and a unit (%, €, jours, ans...)",
+          example="30 %"),
+    Field("context", TextList(), "phrases around the amount, with {} where it stands", example=("acompte de {}",)),
+)
+
+
+def _parse_amounts(node: yaml.Node, path: str, diagnostics: list[Diagnostic]) -> tuple[Amount, ...]:
+    if not isinstance(node, yaml.MappingNode):
+        diagnostics.append(Diagnostic(path, node.start_mark.line + 1, 1, "section 'amounts' must map names to amounts"))
+        return ()
+    amounts = []
+    for key, value in node.value:
+        parsed, found = parse_mapping(value, AMOUNT_FIELDS, path, 1, f"amount '{key.value}'")
+        diagnostics += found
+        if found:
+            continue
+        for context in parsed.values["context"]:
+            if context.count("{}") != 1:
+                diagnostics.append(Diagnostic(path, parsed.lines.get("context", key.start_mark.line + 1), 1,
+                                              f"context '{context}' of amount '{key.value}' must hold {{}} once",
+                                              hint="write {} where the amount stands: 'acompte de {}'"))
+        amounts.append(Amount(key.value, parsed.values["value"], parsed.values["context"], key.start_mark.line + 1))
+    return tuple(amounts)
 
 
 def load_config(root: Path) -> SiteConfig:

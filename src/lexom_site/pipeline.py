@@ -17,6 +17,7 @@ from .config import SiteConfig, load_config
 from .content import Catalogue, load_catalogue
 from .diagnostics import BuildError, Diagnostic
 from .legal import Cgv, load_cgv
+from .legal_lint import lint_project
 from .output import check_output_dir, collect_assets, write_output
 from .render_html import OutputFile, course_pdf_path, make_environment, render_site
 from .render_pdf import render_sheet
@@ -52,7 +53,9 @@ def load_project(root: Path) -> Project:
         cgv = load_cgv(config)
     except BuildError as exc:
         diagnostics += exc.diagnostics
-    if diagnostics or catalogue is None or cgv is None:
+    diagnostics += lint_project(config, cgv)
+    diagnostics = list(dict.fromkeys(diagnostics))  # a file unreadable for two stages is reported once
+    if any(d.is_error for d in diagnostics) or catalogue is None or cgv is None:
         raise BuildError(diagnostics)
     return Project(config, catalogue, cgv)
 
