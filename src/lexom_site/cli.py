@@ -14,6 +14,9 @@ import click
 
 from . import __version__
 from .diagnostics import BuildError, Diagnostic
+from .config import load_config
+from .legal import load_cgv
+from .legal_diff import MATCHES, diff_document, read_document
 from .pipeline import build as build_site
 from .pipeline import load_project
 
@@ -91,3 +94,29 @@ def build(root: Path, out: Path | None, no_pdf: bool) -> None:
         sys.exit(1)
     click.echo(f"Built {report.pages} page(s) and {report.pdfs} PDF sheet(s) into {report.out_dir} "
                f"in {report.seconds:.1f} s.", err=True)
+
+
+@main.command("legal-diff")
+@ROOT_OPTION
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def legal_diff(root: Path, files: tuple[Path, ...]) -> None:
+    """Compare the CGV copy held in FILES with the canonical CGV.
+
+    FILES may be text sheets, PDFs or saved HTML pages. Each difference is
+    printed once, as the clause, the canonical words and the words found;
+    spacing, line wrapping, Unicode form and list bullets are ignored.
+    Exit status: 0 every copy matches, 1 a copy drifted, 2 no CGV copy found
+    in a file (or invalid usage).
+    """
+    try:
+        cgv = load_cgv(load_config(root))
+    except BuildError as exc:
+        _report(exc.diagnostics)
+        sys.exit(1)
+    status = MATCHES
+    for path in files:
+        report = diff_document(cgv, read_document(path))
+        for line in report.lines():
+            click.echo(line)
+        status = max(status, report.status)
+    sys.exit(status)

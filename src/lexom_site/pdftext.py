@@ -8,12 +8,11 @@ ignored and words hyphenated at a line end are joined again.
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
 
-import pypdf
+import pypdfium2 as pdfium
 
 # Running headers and footers are drawn in the top and bottom page margins
 # (22 mm and 20 mm in pdf.css); body text never comes closer than this to the
@@ -26,23 +25,18 @@ _BULLETS = {"•", "◦", "▪", "‣"}  # list markers drawn by CSS, not part o
 
 def page_texts(pdf: bytes, margin_band: float = MARGIN_BAND_PT) -> list[str]:
     """The text of each page, without what is drawn in the header/footer bands."""
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    pages = []
-    for page in reader.pages:
-        height = float(page.mediabox.height)
-        parts: list[str] = []
-
-        def visit(text: str, cm, tm, font_dict, font_size, parts=parts, height=height) -> None:
-            if not text.strip():
-                parts.append(text)
-                return
-            y = tm[5] * cm[3] + cm[5]
-            if margin_band <= y <= height - margin_band:
-                parts.append(text)
-
-        page.extract_text(visitor_text=visit)
-        pages.append("".join(parts))
-    return pages
+    document = pdfium.PdfDocument(pdf)
+    try:
+        pages = []
+        for page in document:
+            width, height = page.get_size()
+            text = page.get_textpage().get_text_bounded(left=0, bottom=margin_band, right=width,
+                                                        top=height - margin_band)
+            # pdfium marks a hyphen added by the layout at a line end with \x02 and joins the lines
+            pages.append(text.replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "-\n"))
+        return pages
+    finally:
+        document.close()
 
 
 def normalise(text: str) -> str:

@@ -21,6 +21,7 @@ from .legal_lint import lint_project
 from .output import check_output_dir, collect_assets, write_output
 from .render_html import OutputFile, course_pdf_path, make_environment, render_site
 from .render_pdf import render_sheet
+from .verify import verify_cgv_copies
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
 
@@ -79,5 +80,8 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
             pdfs += 1
             if progress:
                 progress("pdf", index + 1, len(courses))
+    problems = verify_cgv_copies(project.cgv, files, out_dir.name)
+    if problems:
+        raise BuildError(problems)
     write_output(out_dir, files)
     return BuildReport(out_dir, pages, pdfs, time.perf_counter() - started)

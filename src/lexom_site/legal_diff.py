@@ -1,0 +1,375 @@
+"""`legal-diff`: where does a copy of the CGV depart from the canonical text?
+
+A document (a legacy text sheet, a printed PDF, a saved HTML page) is read
+as lines of text, the clause headings of the CGV are found in it, and each
+clause is aligned word by word with the canonical clause. Differences that
+no reader sees (spacing, Unicode form, apostrophes, line wrapping, list
+bullets) are erased first by `textnorm`; what remains is reported once per
+place, with the clause number, the canonical words and the words found.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pypdf
+from rapidfuzz import fuzz
+
+from .legal import Cgv, Clause
+from .pdftext import page_texts
+from .textnorm import Token, join, tokenize
+
+MATCHES, DRIFTED, NOT_FOUND = 0, 1, 2
+
+_NUMBER = re.compile(r"\d+\.\d+|[IVXL]+")
+_TITLE_SIMILARITY = 75.0
+_URL_IN_BRACKETS = re.compile(r"<((?:https?://|mailto:)[^>\s]+)>")
+
+
+# --- reading documents ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    lines: tuple[tuple[int, str], ...]  # (location, text): a line number, or a page number for PDFs
+    unit: str  # "line" or "page"
+
+    def where(self, location: int) -> str:
+        return f"{self.path}:{location}" if self.unit == "line" else f"{self.path} (page {location})"
+
+
+class _HTMLText(HTMLParser):
+    BLOCKS = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "section", "article", "header",
+              "footer", "ul", "ol", "table", "blockquote", "title", "dd", "dt", "nav", "main"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines: list[tuple[int, str]] = []
+        self._current: list[str] = []
+        self._line = 1
+        self._skip = 0
+
+    def _flush(self) -> None:
+        text = "".join(self._current).strip()
+        if text:
+            self.lines.append((self._line, " ".join(text.split())))
+        self._current = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "template"):
+            self._skip += 1
+        elif tag in self.BLOCKS:
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style", "template"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in self.BLOCKS:
+            self._flush()
+
+    def handle_data(self, data):
+        if self._skip:
+            return
+        if not "".join(self._current).strip():
+            self._line = self.getpos()[0] + data[: len(data) - len(data.lstrip())].count("\n")
+        self._current.append(data)
+
+    def close(self):
+        super().close()
+        self._flush()
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_document(path: Path, shown: str | None = None) -> Document:
+    return parse_document(path.read_bytes(), shown or str(path), path.suffix)
+
+
+def parse_document(data: bytes, shown: str, suffix: str = "") -> Document:
+    """A document's lines of text: a PDF's pages, an HTML page's text blocks, or a text file's lines."""
+    suffix = suffix.lower()
+    if suffix == ".pdf" or data.startswith(b"%PDF-"):
+        lines = []
+        for number, text in enumerate(page_texts(data), start=1):
+            lines += [(number, line) for line in text.split("\n")]
+        return Document(shown, tuple(lines), "page")
+    text = _decode(data)
+    if suffix in (".html", ".htm", ".xhtml") or re.match(r"\s*<(?:!doctype|html)", text, re.IGNORECASE):
+        parser = _HTMLText()
+        parser.feed(text)
+        parser.close()
+        return Document(shown, tuple(parser.lines), "line")
+    return Document(shown, tuple(enumerate(text.split("\n"), start=1)), "line")
+
+
+def document_tokens(document: Document, vocabulary: set[str]) -> list[Token]:
+    """Tokens of a document, numbered by the index of their line in
+    `document.lines`; words hyphenated at a PDF line end are joined again."""
+    tokens: list[Token] = []
+    for index, (_, text) in enumerate(document.lines):
+        text = _URL_IN_BRACKETS.sub(r"\1", text)
+        line_tokens = tokenize(text, index)
+        if (document.unit == "page" and len(tokens) >= 2 and tokens[-1].text == "-" and not tokens[-1].space_before
+                and tokens[-2].is_word and line_tokens and line_tokens[0].is_word):
+            head, following = tokens[-2], line_tokens[0]
+            joined = None
+            if head.text + following.text in vocabulary:
+                joined = head.text + following.text
+            elif f"{head.text}-{following.text}" in vocabulary:
+                joined = f"{head.text}-{following.text}"
+            elif following.text[:1].islower():
+                joined = head.text + following.text  # hyphenated by the layout, not a word we know
+            if joined is not None:
+                tokens[-2:] = [Token(joined, head.line, head.space_before)]
+                line_tokens = line_tokens[1:]
+        tokens += line_tokens
+    return tokens
+
+
+# --- finding and aligning clauses -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    clause: str
+    location: int
+    canonical: str
+    found: str
+
+
+@dataclass(frozen=True)
+class ClauseEvent:
+    clause: str
+    location: int | None
+    message: str
+
+
+@dataclass
+class DiffReport:
+    document: Document
+    found: bool
+    changes: list[Change] = field(default_factory=list)
+    events: list[ClauseEvent] = field(default_factory=list)  # missing, added, moved
+
+    @property
+    def status(self) -> int:
+        if not self.found:
+            return NOT_FOUND
+        return DRIFTED if self.changes or self.events else MATCHES
+
+    def lines(self) -> list[str]:
+        doc = self.document
+        if not self.found:
+            return [f"{doc.path}: no copy of the CGV found"]
+        out = []
+        items = [(c.location, 0, f"{doc.where(c.location)}: clause {c.clause}: « {c.canonical} » → « {c.found} »")
+                 for c in self.changes]
+        items += [(e.location or 0, 1, (doc.where(e.location) if e.location else doc.path) + f": {e.message}")
+                  for e in self.events]
+        out += [text for _, _, text in sorted(items, key=lambda item: (item[0], item[1]))]
+        count = len(self.changes) + len(self.events)
+        if count:
+            out.append(f"{doc.path}: the CGV copy departs from the canonical text in {count} place"
+                       f"{'s' if count > 1 else ''}")
+        else:
+            out.append(f"{doc.path}: the CGV copy matches the canonical text")
+        return out
+
+
+@dataclass(frozen=True)
+class _Heading:
+    clause: Clause | None  # None: a numbered heading that is not in the canonical CGV
+    number: str  # as numbered in the document
+    start: int  # token index of the heading
+    body: int  # token index where its body starts
+    location: int
+
+
+def _canonical_tokens(clause: Clause) -> tuple[list[Token], list[Token]]:
+    heading = tokenize(clause.heading, 0)
+    body = tokenize("\n".join(clause.plain_text().split("\n")[1:]), 1)
+    return heading, body
+
+
+def _title_tokens(heading: list[Token]) -> list[Token]:
+    rest = heading[1:]
+    return rest[1:] if rest and rest[0].text == "." else rest
+
+
+def _find_headings(tokens: list[Token], clauses: tuple[Clause, ...]) -> list[_Heading]:
+    titles = {c.number: " ".join(t.text for t in _title_tokens(tokenize(c.heading))) for c in clauses}
+    by_number = {c.number: c for c in clauses}
+    headings: list[_Heading] = []
+    for i, token in enumerate(tokens):
+        line_start = i == 0 or tokens[i - 1].line != token.line
+        if not line_start or not _NUMBER.fullmatch(token.text):
+            continue
+        j = i + 1
+        if j < len(tokens) and tokens[j].text == ".":
+            j += 1
+        elif "." not in token.text:
+            continue  # a roman numeral is written "IV." in a heading
+        if j >= len(tokens) or tokens[j].line != token.line:
+            continue
+
+        def score(number: str) -> float:
+            size = len(titles[number].split(" "))
+            return fuzz.ratio(titles[number], " ".join(t.text for t in tokens[j : j + size]))
+
+        number = token.text
+        clause = by_number.get(number) if number in by_number and score(number) >= _TITLE_SIMILARITY else None
+        if clause is None:
+            best = max(titles, key=score)
+            clause = by_number[best] if score(best) >= 90 else None
+        if clause is None:
+            line_length = sum(1 for t in tokens[i:] if t.line == token.line)
+            if line_length > 20 or not headings:
+                continue  # a numbered sentence, or text before the CGV
+            headings.append(_Heading(None, number, i, i + line_length, token.line))
+            continue
+        size = len(titles[clause.number].split(" "))
+        headings.append(_Heading(clause, number, i, j + size, token.line))
+    return headings
+
+
+def _group(tokens: list[Token]) -> list[list[Token]]:
+    groups: list[list[Token]] = []
+    for token in tokens:
+        if groups and groups[-1][-1].line == token.line:
+            groups[-1].append(token)
+        else:
+            groups.append([token])
+    return groups
+
+
+def _describe(canonical: list[Token], found: list[Token], a1: int, a2: int, b1: int, b2: int) -> tuple[str, str]:
+    """The two sides of a change. A change of punctuation only, or an insertion
+    or deletion, is shown with its neighbouring word (the next one when the
+    change opens a line, the previous one otherwise)."""
+    if any(t.is_word for t in canonical[a1:a2]) and any(t.is_word for t in found[b1:b2]):
+        return join(canonical[a1:a2]), join(found[b1:b2])
+    opens_line = b1 < len(found) and (b1 == 0 or found[b1 - 1].line != found[b1].line)
+    if opens_line and a2 < len(canonical) and b2 < len(found):
+        a2, b2 = a2 + 1, b2 + 1
+    elif a1 > 0 and b1 > 0:
+        a1, b1 = a1 - 1, b1 - 1
+    return join(canonical[a1:a2]), join(found[b1:b2])
+
+
+def _diff_clause(number: str, canonical: list[Token], found: list[Token]) -> list[Change]:
+    matcher = difflib.SequenceMatcher(None, [t.text for t in canonical], [t.text for t in found], autojunk=False)
+    changes = []
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        # one change per place: split at line (document) and block (canonical) boundaries when both agree
+        a_groups, b_groups = _group(canonical[a1:a2]), _group(found[b1:b2])
+        if len(a_groups) == len(b_groups) > 1:
+            pieces, a, b = [], a1, b1
+            for ga, gb in zip(a_groups, b_groups):
+                pieces.append((a, a + len(ga), b, b + len(gb)))
+                a, b = a + len(ga), b + len(gb)
+        elif len(b_groups) > 1 and len(a_groups) <= 1:
+            pieces, b = [], b1
+            for index, gb in enumerate(b_groups):
+                pieces.append((a1 if index == 0 else a2, a2 if index == 0 else a2, b, b + len(gb)))
+                b += len(gb)
+        else:
+            pieces = [(a1, a2, b1, b2)]
+        for p_a1, p_a2, p_b1, p_b2 in pieces:
+            if p_b1 < len(found):
+                location = found[p_b1].line
+            else:
+                location = found[-1].line if found else 0
+            changes.append(Change(number, location, *_describe(canonical, found, p_a1, p_a2, p_b1, p_b2)))
+    return changes
+
+
+def _without_trailing_text(canonical: list[Token], found: list[Token]) -> list[Token]:
+    """The last clause ends where its canonical text ends: lines after it (a page
+    footer, the rest of a sheet) are not part of the copy."""
+    matcher = difflib.SequenceMatcher(None, [t.text for t in canonical], [t.text for t in found], autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    if blocks and blocks[-1].a + blocks[-1].size == len(canonical):
+        end = blocks[-1].b + blocks[-1].size
+        if end < len(found) and found[end].line != found[end - 1].line:
+            return found[:end]
+    return found
+
+
+def diff_document(cgv: Cgv, document: Document) -> DiffReport:
+    """Find the CGV copy in `document` and every place where it departs from `cgv`."""
+    vocabulary = {t.text for clause in cgv.clauses for t in tokenize(clause.plain_text())}
+    tokens = document_tokens(document, vocabulary)
+    headings = _find_headings(tokens, cgv.clauses)
+    known = [h for h in headings if h.clause is not None]
+    report = DiffReport(document, found=len(known) >= max(2, len(cgv.clauses) // 4))
+    if not report.found:
+        return report
+    first_seen: dict[str, _Heading] = {}
+    for position, heading in enumerate(headings):
+        end = headings[position + 1].start if position + 1 < len(headings) else len(tokens)
+        if heading.clause is None:
+            report.events.append(ClauseEvent(heading.number, heading.location,
+                                             f"clause {heading.number} is not in the canonical CGV (added)"))
+            continue
+        number = heading.clause.number
+        if number in first_seen:
+            report.events.append(ClauseEvent(number, heading.location, f"clause {number} appears a second time "
+                                             f"(first at {document.where(first_seen[number].location)})"))
+            continue
+        first_seen[number] = heading
+        canonical_heading, canonical_body = _canonical_tokens(heading.clause)
+        if heading.number != number:
+            report.events.append(ClauseEvent(number, heading.location,
+                                             f"clause {number} is numbered {heading.number} in this copy"))
+        found_title = tokens[heading.start:heading.body]
+        title_changes = _diff_clause(number, canonical_heading, found_title)
+        if heading.number == number:
+            report.changes += title_changes
+        body = tokens[heading.body:end]
+        if position == len(headings) - 1:
+            body = _without_trailing_text(canonical_body, body)
+        report.changes += _diff_clause(number, canonical_body, body)
+    order = [c.number for c in cgv.clauses]
+    for number in order:
+        if number not in first_seen:
+            report.events.append(ClauseEvent(number, None, f"clause {number} is missing from this copy"))
+    report.events += _moved(first_seen, order)
+    # token lines are indexes into document.lines: report the document's own line or page numbers
+    report.changes = [replace(c, location=document.lines[c.location][0]) for c in report.changes]
+    report.events = [replace(e, location=document.lines[e.location][0] if e.location is not None else None)
+                     for e in report.events]
+    return report
+
+
+def _moved(found: dict[str, _Heading], order: list[str]) -> list[ClauseEvent]:
+    """Clauses outside the longest run found in canonical order are the ones that moved."""
+    in_doc = sorted(found.values(), key=lambda h: h.start)
+    ranks = [order.index(h.clause.number) for h in in_doc]
+    best: list[list[int]] = []
+    for i, rank in enumerate(ranks):
+        chains = [chain for chain in best if ranks[chain[-1]] < rank]
+        best.append((max(chains, key=len) if chains else []) + [i])
+    keep = set(max(best, key=len)) if best else set()
+    events = []
+    for i, heading in enumerate(in_doc):
+        if i not in keep:
+            after = in_doc[i - 1].clause.number if i else "the start"
+            events.append(ClauseEvent(heading.clause.number, heading.location,
+                                      f"clause {heading.clause.number} has moved: it comes after {after}"))
+    return events

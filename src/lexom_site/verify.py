@@ -1,0 +1,39 @@
+"""Verify every built output before it is published.
+
+The CGV text of each PDF (extracted from the PDF itself) and of the HTML CGV
+page is compared with the canonical CGV by the same alignment as
+`lexom-site legal-diff`. A template or stylesheet change that drops or
+mangles a clause fails the build, naming the file and the clause.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from .diagnostics import Diagnostic
+from .legal import Cgv
+from .legal_diff import diff_document, parse_document
+from .render_html import OutputFile
+
+HINT = "a template or stylesheet changed how the CGV is printed; the canonical text must come out word for word"
+
+
+def verify_cgv_copies(cgv: Cgv, files: list[OutputFile], out_name: str) -> list[Diagnostic]:
+    """Diagnostics for every output file that should carry the CGV and does not carry it intact."""
+    diagnostics: list[Diagnostic] = []
+    for file in files:
+        path = PurePosixPath(file.path)
+        if not (path.suffix == ".pdf" or file.path == "cgv/index.html"):
+            continue
+        shown = f"{out_name}/{file.path}"
+        report = diff_document(cgv, parse_document(file.data, shown, path.suffix))
+        if not report.found:
+            diagnostics.append(Diagnostic(shown, 0, 0, "the CGV is missing from this output", hint=HINT))
+            continue
+        for change in report.changes:
+            diagnostics.append(Diagnostic(shown, 0, 0, f"clause {change.clause} of the CGV is altered: "
+                                          f"« {change.canonical} » came out as « {change.found} » "
+                                          f"({report.document.unit} {change.location})", hint=HINT))
+        for event in report.events:
+            diagnostics.append(Diagnostic(shown, 0, 0, event.message, hint=HINT))
+    return diagnostics
