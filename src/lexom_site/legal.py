@@ -39,8 +39,9 @@ class Clause:
     title: str
     level: int  # 1: section (I., II.), 2: clause (2.1)
     body: str  # Markdown, facts substituted
-    line: int
+    line: int  # line of the heading
     end_line: int
+    body_line: int  # line of the first line of `body`
 
     @property
     def anchor(self) -> str:
@@ -139,8 +140,11 @@ def _split_clauses(body: str, path: str, first_line: int) -> tuple[tuple[Clause,
     clauses = []
     for position, (start, number, heading, title, level) in enumerate(headings):
         end = headings[position + 1][0] if position + 1 < len(headings) else len(lines)
-        body_text = "\n".join(lines[start + 1 : end]).strip("\n")
-        clauses.append(Clause(number, heading, title, level, body_text, first_line + start, first_line + end - 1))
+        body_lines = lines[start + 1 : end]
+        blank = next((i for i, line in enumerate(body_lines) if line.strip()), len(body_lines))
+        body_text = "\n".join(body_lines).strip("\n")
+        clauses.append(Clause(number, heading, title, level, body_text, first_line + start, first_line + end - 1,
+                              first_line + start + 1 + blank))
     return tuple(clauses), diagnostics
 
 

@@ -385,7 +385,7 @@ def check_structure(cgv: Cgv) -> list[Diagnostic]:
             if not clause.body.strip():
                 diagnostics.append(Diagnostic(path, clause.line, 1, f"clause {clause.number} is empty"))
         body_lines = clause.body.split("\n")
-        for offset, line in enumerate(body_lines, start=clause.line + 1):
+        for offset, line in enumerate(body_lines, start=clause.body_line):
             for match in _REFERENCE.finditer(line):
                 if match["ref"] not in numbers:
                     diagnostics.append(Diagnostic(path, offset, match.start() + 1,
