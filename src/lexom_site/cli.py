@@ -6,9 +6,11 @@ Exit codes: 0 success, 1 problems in the sources (printed as
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -40,6 +42,27 @@ def _report(diagnostics: list[Diagnostic]) -> None:
         click.secho(f"{errors} error{'s' if errors > 1 else ''} found; nothing was written.", fg="red", err=True)
 
 
+def guarded(command: Callable) -> Callable:
+    """No traceback for an editor: Ctrl-C and unexpected errors end with a
+    plain message and a documented exit status (130 and 3)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("Interrupted: nothing was written; the previous output is unchanged.", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug of ours, not a content error
+            if os.environ.get("LEXOM_SITE_DEBUG"):
+                raise
+            click.echo(f"lexom-site: internal error ({type(exc).__name__}: {exc}); nothing was written.\n"
+                       "  Please report it with the command you ran; LEXOM_SITE_DEBUG=1 shows the details.", err=True)
+            sys.exit(3)
+
+    return wrapper
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lexom-site")
 def main() -> None:
@@ -49,6 +72,7 @@ def main() -> None:
 
 @main.command()
 @ROOT_OPTION
+@guarded
 def check(root: Path) -> None:
     """Validate every course file and the CGV; write nothing.
 
@@ -68,6 +92,7 @@ def check(root: Path) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder  [default: ROOT/public]")
 @click.option("--no-pdf", is_flag=True, help="Build the HTML pages only (faster, for previews).")
+@guarded
 def build(root: Path, out: Path | None, no_pdf: bool) -> None:
     """Validate, then build the HTML site and the PDF sheets into public/.
 
@@ -99,6 +124,7 @@ def build(root: Path, out: Path | None, no_pdf: bool) -> None:
 @main.command("legal-diff")
 @ROOT_OPTION
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@guarded
 def legal_diff(root: Path, files: tuple[Path, ...]) -> None:
     """Compare the CGV copy held in FILES with the canonical CGV.
 

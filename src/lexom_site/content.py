@@ -17,7 +17,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from .config import SiteConfig
 from .diagnostics import BuildError, Diagnostic, display_path
-from .markdown import block_tree, inline_text
+from .markdown import block_tree, inline_text, link_problems
 from .schema import Field, FreeMapping, Integer, Pattern, Text, TextList, parse_mapping
 from .source import Source, compose_yaml, read_source, split_front_matter
 
@@ -166,8 +166,11 @@ def parse_course(source: Source, expected_ref: str | None = None) -> tuple[Cours
                     hint="make the duration and the 'Jour N' headings of the programme agree",
                 )
             )
+    for number, line in enumerate(source.text.split("\n"), start=1):
+        for problem in link_problems(line):
+            diagnostics.append(Diagnostic(source.path, number, problem.col, problem.message, hint=problem.hint))
     if diagnostics or programme is None:
-        return None, diagnostics
+        return None, sorted(diagnostics, key=lambda d: (d.line, d.col))
     return (
         Course(
             path=source.path,

@@ -88,10 +88,12 @@ def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 def display_path(path: Path, root: Path) -> str:
     """The path as an editor should see it: relative to the working directory
     when it lies under it, else relative to the project root, else absolute."""
-    path = Path(path)
+    # the folder is resolved, not the file: a symbolic link is shown where it is, not where it points
+    path = Path(path).absolute()
+    path = path.parent.resolve() / path.name
     for base in (Path.cwd(), root):
         try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
+            return path.relative_to(base.resolve()).as_posix()
         except ValueError:
             continue
     return path.as_posix()

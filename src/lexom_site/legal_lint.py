@@ -41,6 +41,9 @@ MIN_SIMILARITY = 80.0
 MAX_GAP_WORDS = 8
 
 
+TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".xml", ".j2", ".jinja", ".yaml", ".yml", ".json"}
+
+
 @dataclass(frozen=True)
 class LintFile:
     path: str  # as shown in diagnostics
@@ -418,8 +421,8 @@ def lint_inputs(config: SiteConfig) -> tuple[list[LintFile], list[Diagnostic]]:
         if not folder.is_dir():
             continue
         for path in sorted(folder.rglob("*")):
-            if path.is_dir() or path.name.startswith("."):
-                continue
+            if path.is_dir() or path.name.startswith(".") or path.suffix.lower() not in TEXT_SUFFIXES:
+                continue  # images and other binary files hold no text to lint
             shown = display_path(path, config.root)
             source, found = read_source(path, shown)
             if source is None:

@@ -8,6 +8,9 @@ name the template file and line.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,6 +113,16 @@ def render_site(env: jinja2.Environment, config: SiteConfig, catalogue: Catalogu
     return files
 
 
+def document_date(cgv: Cgv) -> str:
+    """The date stamped in the PDFs: SOURCE_DATE_EPOCH when set (reproducible
+    builds), else the CGV's effective date; never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return cgv.effective_date.isoformat()
+
+
 def render_sheet_html(env: jinja2.Environment, config: SiteConfig, course: Course, cgv: Cgv) -> str:
     """The HTML document WeasyPrint lays out for one course sheet."""
-    return render_template(env, config, "pdf/sheet.html", course=course, cgv=cgv)
+    return render_template(env, config, "pdf/sheet.html", course=course, cgv=cgv, document_date=document_date(cgv))
