@@ -1,7 +1,8 @@
 """The `lexom-site` command: parse options, call one library function, print.
 
 Exit codes: 0 success, 1 problems in the sources (printed as
-`path:line:col: error: message`), 2 wrong usage of the command.
+`path:line:col: error: message`), 2 wrong usage of the command,
+3 internal error, 130 interrupted. Nothing is written unless it is 0.
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ def plain_block(text: str) -> str:
 
 
 # Links and images as written in a source line: [text](target), ![alt](target), <scheme:target>.
-_LINK = re.compile(r"(?P<image>!?)\[(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*\]\(\s*(?:<(?P<angled>[^>\n]*)>|(?P<target>[^\s)]*))")
+_LINK = re.compile(r"(?P<image>!?)\[(?:[^\[\]\\]|\\.|\[[^\[\]]*\])*\]\(\s*(?:<(?P<angled>[^>\n]*)>|(?P<target>(?:[^\s()]|\([^\s()]*\))*))")
 _AUTOLINK = re.compile(r"<(?P<target>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 

@@ -75,11 +75,17 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
     pdfs = 0
     if pdf:
         courses = project.catalogue.courses
+        failures: list[Diagnostic] = []
         for index, course in enumerate(courses):
-            files.append(OutputFile(course_pdf_path(course), render_sheet(env, config, course, project.cgv)))
-            pdfs += 1
+            try:
+                files.append(OutputFile(course_pdf_path(course), render_sheet(env, config, course, project.cgv)))
+                pdfs += 1
+            except BuildError as exc:  # go on: every sheet's problems are reported in one run
+                failures += exc.diagnostics
             if progress:
                 progress("pdf", index + 1, len(courses))
+        if failures:
+            raise BuildError(list(dict.fromkeys(failures)))
     problems = verify_cgv_copies(project.cgv, files, out_dir.name)
     if problems:
         raise BuildError(problems)

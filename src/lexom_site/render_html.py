@@ -57,6 +57,7 @@ def course_pdf_path(course: Course) -> str:
 
 
 CGV_PAGE = "cgv/index.html"
+SHEET_TEMPLATE = "pdf/sheet.html"
 
 
 def _root_prefix(page_path: str) -> str:
@@ -125,4 +126,4 @@ def document_date(cgv: Cgv) -> str:
 
 def render_sheet_html(env: jinja2.Environment, config: SiteConfig, course: Course, cgv: Cgv) -> str:
     """The HTML document WeasyPrint lays out for one course sheet."""
-    return render_template(env, config, "pdf/sheet.html", course=course, cgv=cgv, document_date=document_date(cgv))
+    return render_template(env, config, SHEET_TEMPLATE, course=course, cgv=cgv, document_date=document_date(cgv))

@@ -23,9 +23,9 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from .config import SiteConfig
 from .content import Course
-from .diagnostics import BuildError, Diagnostic
+from .diagnostics import BuildError, Diagnostic, display_path
 from .legal import Cgv
-from .render_html import render_sheet_html
+from .render_html import SHEET_TEMPLATE, render_sheet_html
 
 
 class ProjectFetcher(URLFetcher):
@@ -79,10 +79,15 @@ def render_pdf(html: str, config: SiteConfig, blame: str) -> bytes:
             pdf_identifier=hashlib.sha256(html.encode("utf-8")).digest()[:16],
         )
     if messages:
-        raise BuildError([Diagnostic(blame, 0, 0, f"PDF rendering: {message}") for message in messages])
+        # Course files cannot hold images or file links, so what WeasyPrint
+        # complains about comes from the template or its stylesheets.
+        raise BuildError([Diagnostic(blame, 0, 0, f"PDF rendering: {message}",
+                                     hint="check the images, fonts and stylesheets this template uses")
+                          for message in dict.fromkeys(messages)])
     return pdf
 
 
 def render_sheet(env: jinja2.Environment, config: SiteConfig, course: Course, cgv: Cgv) -> bytes:
     """The PDF of one course sheet with the canonical CGV appended."""
-    return render_pdf(render_sheet_html(env, config, course, cgv), config, blame=course.path)
+    template = display_path(config.templates_dir / SHEET_TEMPLATE, config.root)
+    return render_pdf(render_sheet_html(env, config, course, cgv), config, blame=template)

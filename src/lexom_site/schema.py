@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,10 @@ class Text:
         value = node.value.strip()
         if not value or _is_empty(node):
             raise Invalid(node, "is empty", "write a text after the colon, or remove the line if the field is optional")
+        control = next((c for c in value if unicodedata.category(c) == "Cc" and c not in "\t\n"), None)
+        if control is not None:
+            raise Invalid(node, f"contains an invisible control character (U+{ord(control):04X})",
+                          "retype the value; it was probably pasted from another program")
         if len(value) > self.max_length:
             raise Invalid(node, f"is too long ({len(value)} characters; at most {self.max_length})")
         return value

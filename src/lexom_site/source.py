@@ -194,8 +194,9 @@ _HINTS = [
 
 def compose_yaml(text: str, path: str, first_line: int) -> tuple[yaml.Node | None, list[Diagnostic]]:
     """Compose YAML text into a node tree; errors carry file positions."""
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader refuses control characters here already
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -210,13 +211,16 @@ def compose_yaml(text: str, path: str, first_line: int) -> tuple[yaml.Node | Non
             hint = (hint + "; " if hint else "") + "this line contains a tab: indent with spaces"
         line = mark.line + first_line if mark else first_line
         col = mark.column + 1 if mark else 0
+        if "anchors and aliases" in problem:
+            hint = "write each value out in full"
         return None, [Diagnostic(path, line, col, message, hint=hint)]
     except yaml.YAMLError as exc:  # reader errors (control characters) have no mark
         position = getattr(exc, "position", None)
         line = first_line + (text.count("\n", 0, position) if position is not None else 0)
         return None, [Diagnostic(path, line, 0, f"the front matter cannot be read: {exc}")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         return None, []
     diagnostics: list[Diagnostic] = []

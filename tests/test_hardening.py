@@ -1,0 +1,521 @@
+"""Bad input, interrupted builds and rebuilds: the guarantees of issue 5.
+
+Every bad input of the issue's list is tried through the real command
+(`lexom-site build`): the exact message an editor reads, exit status 1, no
+traceback, and the previous public/ left byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO, course_text, write_tree
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lexom_site import output, pipeline
+from lexom_site.cli import main
+from lexom_site.config import load_config
+from lexom_site.content import parse_course
+from lexom_site.legal import load_cgv
+from lexom_site.legal_lint import LintFile, lint_texts
+from lexom_site.render_pdf import ProjectFetcher
+from lexom_site.source import decode_source
+
+COURSE = "content/courses/ABC-DEF-1.md"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file below `folder` with its hash and modification time."""
+    return {str(p.relative_to(folder)): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def leftovers(site: Path) -> list[str]:
+    return sorted(p.name for p in site.iterdir() if p.name.startswith(".public."))
+
+
+@pytest.fixture
+def published(site: Path) -> Path:
+    """The site with one valid course, already built once into public/ (HTML only: faster)."""
+    write_tree(site, f"-- {COURSE} --\n{course_text()}")
+    result = CliRunner().invoke(main, ["build", "--root", str(site), "--no-pdf"])
+    assert result.exit_code == 0, result.stderr
+    return site
+
+
+def build_fails(site: Path, *extra: str) -> list[str]:
+    """Build, expect exit 1 with nothing written; return the lines printed."""
+    before = snapshot(site / "public")
+    result = CliRunner().invoke(main, ["build", "--root", str(site), *extra])
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert result.exit_code == 1, result.stderr
+    assert snapshot(site / "public") == before
+    assert leftovers(site) == []
+    lines = [line for line in result.stderr.splitlines() if line != "PDF sheets"]
+    assert lines[-1].endswith("found; nothing was written.")
+    return [line.replace(str(site) + "/", "") for line in lines[:-1]]
+
+
+def write_course(site: Path, text: str | bytes, name: str = COURSE) -> None:
+    path = site / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def in_site(site: Path, monkeypatch):
+    monkeypatch.chdir(site)  # diagnostics name files relative to the working folder
+
+
+# --- 1-7: the front matter ----------------------------------------------------------------------------------
+
+
+def test_01_unquoted_colon_asks_for_quotes(published: Path):
+    write_course(published, course_text(title="title: Module : intro"))
+    assert build_fails(published) == [
+        f"{COURSE}:3:15: error: a ':' followed by a space inside a value confuses YAML",
+        '  hint: put the whole value in double quotes, e.g. title: "Module : intro"',
+    ]
+
+
+def test_02_tab_indentation(published: Path):
+    write_course(published, course_text(objectives="objectives:\n\t- Planifier"))
+    assert build_fails(published) == [
+        f"{COURSE}:8:1: error: this character cannot start a value here",
+        "  hint: indent with spaces, never with tabs; put values starting with @, ` or % in double quotes",
+    ]
+
+
+def test_03_duplicate_key_names_both_lines(published: Path):
+    write_course(published, course_text(audience="audience: Chefs de projet\naudience: Managers"))
+    assert build_fails(published) == [
+        f"{COURSE}:12:1: error: 'audience' is given twice (first on line 11, again on line 12)",
+        "  hint: keep one of the two lines",
+    ]
+
+
+def test_04_yaml_1_1_surprises_are_schema_errors(published: Path):
+    write_course(published, course_text(duration_days="duration_days: 010"))
+    assert build_fails(published) == [
+        f"{COURSE}:6:16: error: 'duration_days' expected a whole number, found '010'",
+        "  hint: remove the leading zero",
+    ]
+    write_course(published, course_text(duration_days="duration_days: yes"))
+    assert build_fails(published)[0] == f"{COURSE}:6:16: error: 'duration_days' expected a whole number, found 'yes'"
+    cgv = published / "content/legal/cgv.md"
+    cgv.write_text(cgv.read_text().replace("effective_date: 2026-11-22", "effective_date: 2026-02-30"))
+    write_course(published, course_text())
+    assert build_fails(published) == [
+        "content/legal/cgv.md:7:17: error: 'effective_date' '2026-02-30' is not a real date",
+        "  hint: check the month (01-12) and the day",
+    ]
+
+
+def test_04_no_stays_the_text_no(site: Path):
+    """`NO` (Norway, a category code...) is text, not false."""
+    write_course(site, course_text(category="category: NO", prerequisites="prerequisites: off"))
+    result = CliRunner().invoke(main, ["build", "--root", str(site), "--no-pdf"])
+    assert result.exit_code == 0, result.stderr
+    page = (site / "public/index.html").read_text()
+    assert ">NO<" in page
+    assert "off" in (site / "public/formations/abc-def-1/index.html").read_text()
+
+
+def test_05_windows_1252_file_names_the_first_bad_byte(published: Path):
+    write_course(published, course_text(title="title: Réussir").encode("cp1252"))
+    assert build_fails(published) == [
+        f"{COURSE}:3:9: error: file is not UTF-8: byte 0xE9 cannot be read (it reads as 'é' in Windows-1252)",
+        "  hint: save the file with the UTF-8 encoding (in your editor: 'Save with encoding' / "
+        "'Reopen with encoding', then choose UTF-8)",
+    ]
+
+
+def test_05_bom_and_crlf_are_accepted(site: Path):
+    write_course(site, b"\xef\xbb\xbf" + course_text(title="title: Réussir").replace("\n", "\r\n").encode())
+    result = CliRunner().invoke(main, ["build", "--root", str(site), "--no-pdf"])
+    assert result.exit_code == 0, result.stderr
+    assert ">Réussir</h1>" in (site / "public/formations/abc-def-1/index.html").read_text()
+
+
+def test_06_missing_closing_separator_and_list_front_matter(published: Path):
+    write_course(published, course_text().replace("\n---\n\n", "\n\n", 1))
+    assert build_fails(published)[0] == f"{COURSE}:1:1: error: the front matter opened on line 1 is never closed"
+    write_course(published, "---\n- ref: ABC-DEF-1\n- title: Piloter\n---\n\n## Jour 1 - Matin\n")
+    assert build_fails(published)[:2] == [
+        f"{COURSE}:2:1: error: the front matter must be fields written 'name: value', found a list",
+        "  hint: start each line with a field name, e.g. 'title: ...'",
+    ]
+
+
+def test_07_missing_required_field(published: Path):
+    write_course(published, course_text(audience=""))
+    assert build_fails(published) == [
+        f"{COURSE}:2:1: error: required field 'audience' is missing",
+        "  hint: add a line 'audience: ...' (who the course is for) e.g. 'audience: Tout public'",
+    ]
+
+
+# --- 8-9: references and file names ---------------------------------------------------------------------------
+
+
+def test_08_two_files_cannot_hold_one_reference(published: Path):
+    write_course(published, course_text(), "content/courses/ABC-DEF-2.md")
+    write_course(published, course_text("abc-def-1"), "content/courses/abc-def-1.md")
+    write_course(published, course_text("ÉCO-DEF-1"), "content/courses/ÉCO-DEF-1.md")
+    assert build_fails(published) == [
+        "content/courses/ABC-DEF-2.md:2:1: error: ref 'ABC-DEF-1' does not match the file name 'ABC-DEF-2.md'",
+        "  hint: rename the file to ABC-DEF-1.md, or correct the reference",
+        "content/courses/abc-def-1.md:2:6: error: 'ref' 'abc-def-1' is not in the expected form",
+        "  hint: write it like RCL-RCL-14",
+        "content/courses/ÉCO-DEF-1.md:2:6: error: 'ref' 'ÉCO-DEF-1' is not in the expected form",
+        "  hint: write it like RCL-RCL-14",
+    ]
+
+
+def test_09_references_that_could_escape_the_output_folder(published: Path):
+    (published / COURSE).unlink()
+    write_course(published, course_text("../x"), "content/courses/A.md")
+    write_course(published, course_text("/x"), "content/courses/B.md")
+    write_course(published, course_text('"A\\0B"'), "content/courses/C.md")
+    write_course(published, course_text("A" * 300), "content/courses/D.md")
+    assert build_fails(published) == [
+        "content/courses/A.md:2:6: error: 'ref' '../x' is not in the expected form",
+        "  hint: write it like RCL-RCL-14",
+        "content/courses/B.md:2:6: error: 'ref' '/x' is not in the expected form",
+        "  hint: write it like RCL-RCL-14",
+        "content/courses/C.md:2:6: error: 'ref' contains an invisible control character (U+0000)",
+        "  hint: retype the value; it was probably pasted from another program",
+        "content/courses/D.md:2:6: error: 'ref' is too long (300 characters; at most 60)",
+    ]
+
+
+def test_09_output_writer_refuses_paths_outside_the_folder(tmp_path: Path):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    for path in ("../x.html", "/etc/x", "a/../../x", "a\x00b", ""):
+        with pytest.raises(ValueError, match="unsafe output path"):
+            output.write_output(tmp_path / "public", [pipeline.OutputFile(path, b"x")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+# --- 10-11: Markdown, links and files the PDF may read ----------------------------------------------------------
+
+NASTY_BODY = """\
+## Jour 1 - Matin
+
+### 1. Cadrer
+
+- <script>alert(1)</script>
+- <img src=x onerror="alert(1)">
+- voir [ici](javascript:alert(1))
+
+## Jour 1 - Après-midi
+
+### 2. Suivre
+
+- [données](data:text/html,<b>x</b>)
+- [fichier](file:///etc/passwd)
+- [passwd](../../etc/passwd)
+- ![logo](assets/logo.png)
+- [absent](programme.pdf)
+"""
+
+
+def test_10_11_dropped_links_and_local_files_are_reported(published: Path):
+    write_course(published, course_text(body=NASTY_BODY))
+    assert build_fails(published) == [
+        f"{COURSE}:24:8: error: link to 'javascript:alert(1)' is not allowed: it would be dropped",
+        "  hint: links may point to https://, http://, mailto: or tel: addresses",
+        f"{COURSE}:30:3: error: link to 'data:text/html,<b>x</b>' is not allowed: it would be dropped",
+        "  hint: links may point to https://, http://, mailto: or tel: addresses",
+        f"{COURSE}:31:3: error: link to 'file:///etc/passwd' is not allowed: it would be dropped",
+        "  hint: links may point to https://, http://, mailto: or tel: addresses",
+        f"{COURSE}:32:3: error: link to '../../etc/passwd' is not allowed: it points to a path outside the "
+        "project, not to a web address",
+        "  hint: link to a web address (https://...) instead",
+        f"{COURSE}:33:3: error: image 'assets/logo.png' is not allowed in a course file",
+        "  hint: course sheets hold text only; pictures belong to the templates and assets/",
+        f"{COURSE}:34:3: error: link to 'programme.pdf' is not allowed: it points to a local file, not to a web "
+        "address",
+        "  hint: link to a web address (https://...) instead",
+    ]
+
+
+def test_10_raw_html_is_shown_as_text_never_passed_through(site: Path):
+    body = NASTY_BODY.split("- voir")[0] + "\n## Jour 1 - Après-midi\n\n### 2. Suivre\n\n- point\n"
+    write_course(site, course_text(body=body))
+    result = CliRunner().invoke(main, ["build", "--root", str(site)])
+    assert result.exit_code == 0, result.stderr
+    page = (site / "public/formations/abc-def-1/index.html").read_text()
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+
+
+def test_11_pdf_reads_no_file_outside_the_project_and_no_network(published: Path):
+    template = published / "templates/pdf/sheet.html"
+    template.write_text(template.read_text().replace(
+        "<body>", '<body><img src="file:///etc/hostname"><img src="https://example.com/x.png">'
+                  '<img src="assets/missing.png">', 1))
+    lines = build_fails(published)
+    hint = "  hint: check the images, fonts and stylesheets this template uses"
+    assert lines == [
+        "templates/pdf/sheet.html: error: PDF rendering: Failed to load image at 'file:///etc/hostname': "
+        "ValueError: refused to read /etc/hostname: it is outside the project's assets and content", hint,
+        f"templates/pdf/sheet.html: error: PDF rendering: Failed to load image at '{published.as_uri()}/assets/"
+        f"missing.png': ValueError: file not found: {published}/assets/missing.png".replace(str(published) + "/", ""),
+        hint,
+        "templates/pdf/sheet.html: error: PDF rendering: Failed to load image at 'https://example.com/x.png': "
+        "ValueError: refused to fetch https://example.com/x.png: PDFs may only use the project's own files", hint,
+    ]
+
+
+def test_11_a_symbolic_link_pointing_out_is_refused_by_the_fetcher(site: Path, tmp_path: Path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG")
+    (site / "assets" / "logo.png").symlink_to(secret)
+    fetcher = ProjectFetcher((site / "assets", site / "content"))
+    with pytest.raises(ValueError, match="outside the project's assets and content"):
+        fetcher.fetch((site / "assets" / "logo.png").as_uri())
+    css = site / "assets" / "css" / "site.css"
+    assert fetcher.fetch(css.as_uri()).read() == css.read_bytes()  # the project's own files are served
+
+
+# --- 12-13: size, complexity, links ---------------------------------------------------------------------------
+
+
+def test_12_huge_file_and_alias_bomb_are_refused_quickly(published: Path):
+    write_course(published, course_text() + "- x\n" * 1_000_000)
+    started = time.perf_counter()
+    assert build_fails(published) == [
+        f"{COURSE}: error: file is too large (4,000,424 bytes; the limit is 1,000,000)",
+        "  hint: a course file holds one course sheet; split or shorten it",
+    ]
+    bomb = "\n".join(f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 12))
+    write_course(published, course_text(extra="l0: &l0 [x]\n" + bomb))
+    assert build_fails(published) == [
+        f"{COURSE}:16:5: error: the front matter is not valid YAML: anchors and aliases ('&name', '*name') "
+        "are not allowed here",
+        "  hint: write each value out in full",
+    ]
+    assert time.perf_counter() - started < 10
+
+
+def test_13_symbolic_link_in_content_is_refused(published: Path, tmp_path: Path):
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text(course_text())
+    (published / COURSE).unlink()
+    (published / COURSE).symlink_to(outside)
+    assert build_fails(published) == [
+        f"{COURSE}: error: symbolic links are not allowed in the content folder",
+        "  hint: replace the link by a copy of the file it points to",
+    ]
+
+
+# --- 14-15: templates ----------------------------------------------------------------------------------------
+
+
+def test_14_template_errors_name_the_template_and_line(published: Path):
+    template = published / "templates/course.html"
+    original = template.read_text()
+    template.write_text(original.replace("{{ course.title }}", "{{ course.titel }}", 1))
+    assert build_fails(published) == [
+        "templates/course.html:2: error: template error: 'lexom_site.content.Course object' has no attribute 'titel'"
+    ]
+    template.write_text(original.replace("{% endblock %}", "{% endblok %}", 1))
+    assert build_fails(published) == [
+        "templates/course.html:2: error: template syntax error: Encountered unknown tag 'endblok'. Jinja was "
+        "looking for the following tags: 'endblock'. The innermost block that needs to be closed is 'block'."
+    ]
+    template.write_text(original.replace("{{ course.title }}", "{{ nothing_here }}", 1))
+    assert build_fails(published) == ["templates/course.html:2: error: template error: 'nothing_here' is undefined"]
+
+
+def test_15_html_in_a_title_is_escaped_everywhere(site: Path):
+    write_course(site, course_text(title='title: "Excel <b>avancé</b> & VBA"'))
+    result = CliRunner().invoke(main, ["build", "--root", str(site), "--no-pdf"])
+    assert result.exit_code == 0, result.stderr
+    for page in ("index.html", "formations/abc-def-1/index.html"):
+        html = (site / "public" / page).read_text()
+        assert "Excel &lt;b&gt;avancé&lt;/b&gt; &amp; VBA" in html and "<b>avancé" not in html
+
+
+# --- atomic output -------------------------------------------------------------------------------------------
+
+
+def test_interrupted_while_writing_leaves_public_as_it_was(published: Path, monkeypatch):
+    write_course(published, course_text(title="title: Nouveau titre"))
+    before = snapshot(published / "public")
+    written = []
+    real_write = Path.write_bytes
+
+    def write_then_interrupt(self: Path, data: bytes) -> int:
+        written.append(self)
+        if len(written) == 3:
+            raise KeyboardInterrupt
+        return real_write(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", write_then_interrupt)
+    result = CliRunner().invoke(main, ["build", "--root", str(published), "--no-pdf"])
+    assert result.exit_code == 130
+    assert result.stderr == "Interrupted: nothing was written; the previous output is unchanged.\n"
+    assert len(written) == 3
+    assert snapshot(published / "public") == before
+    assert leftovers(published) == []
+
+
+def test_failure_while_swapping_folders_restores_the_previous_output(published: Path, monkeypatch):
+    before = snapshot(published / "public")
+    real_rename = os.rename
+    calls = []
+
+    def rename(src, dst):
+        calls.append(src)
+        if len(calls) == 2:  # the new folder moving into place
+            raise OSError("disk full")
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(output.os, "rename", rename)
+    result = CliRunner().invoke(main, ["build", "--root", str(published), "--no-pdf"])
+    assert result.exit_code == 3
+    assert "internal error (OSError: disk full); nothing was written." in result.stderr
+    assert snapshot(published / "public") == before
+    assert leftovers(published) == []
+
+
+def test_crash_in_the_middle_of_the_pdfs_leaves_public_as_it_was(published: Path, monkeypatch):
+    write_course(published, course_text("ABC-DEF-2"), "content/courses/ABC-DEF-2.md")
+    before = snapshot(published / "public")
+    real_render = pipeline.render_sheet
+    done = []
+
+    def render_then_crash(env, config, course, cgv):
+        if done:
+            raise MemoryError("out of memory")
+        done.append(course.ref)
+        return real_render(env, config, course, cgv)
+
+    monkeypatch.setattr(pipeline, "render_sheet", render_then_crash)
+    result = CliRunner().invoke(main, ["build", "--root", str(published)])
+    assert result.exit_code == 3, result.stderr
+    assert "internal error (MemoryError: out of memory); nothing was written." in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(published / "public") == before
+    assert leftovers(published) == []
+
+
+def test_ctrl_c_during_a_real_build_leaves_public_as_it_was(published: Path):
+    """A real process, a real SIGINT while the PDF sheets are being made."""
+    for n in range(2, 9):
+        write_course(published, course_text(f"ABC-DEF-{n}"), f"content/courses/ABC-DEF-{n}.md")
+    before = snapshot(published / "public")
+    process = subprocess.Popen([sys.executable, "-m", "lexom_site", "build", "--root", str(published)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    assert process.stderr.read(len("PDF sheets")) == "PDF sheets"  # the PDF stage has started
+    time.sleep(0.3)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err.strip() == "Interrupted: nothing was written; the previous output is unchanged."
+    assert snapshot(published / "public") == before
+    assert leftovers(published) == []
+
+
+# --- reproducible output -------------------------------------------------------------------------------------
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build_in_process(site: Path, out: Path, **env: str) -> None:
+    environ = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | env
+    subprocess.run([sys.executable, "-m", "lexom_site", "build", "--root", str(site), "--out", str(out)],
+                   check=True, env=environ, capture_output=True)
+
+
+def test_two_builds_in_two_processes_are_byte_identical(site: Path, tmp_path: Path):
+    write_course(site, course_text())
+    write_course(site, course_text("ABC-DEF-2", title="title: Conduire le changement"),
+                 "content/courses/ABC-DEF-2.md")
+    build_in_process(site, tmp_path / "one", PYTHONHASHSEED="1")
+    time.sleep(1.1)  # a clock-based date would differ now
+    build_in_process(site, tmp_path / "two", PYTHONHASHSEED="2")
+    one, two = hashes(tmp_path / "one"), hashes(tmp_path / "two")
+    assert one == two
+    assert "pdf/ABC-DEF-1.pdf" in one and "formations/abc-def-2/index.html" in one
+
+    build_in_process(site, tmp_path / "epoch1", SOURCE_DATE_EPOCH="1700000000")
+    build_in_process(site, tmp_path / "epoch2", SOURCE_DATE_EPOCH="1700000000")
+    epoch = hashes(tmp_path / "epoch1")
+    assert epoch == hashes(tmp_path / "epoch2")
+    assert epoch["pdf/ABC-DEF-1.pdf"] != one["pdf/ABC-DEF-1.pdf"]  # the date comes from SOURCE_DATE_EPOCH
+
+    from pypdf import PdfReader
+    assert PdfReader(tmp_path / "one/pdf/ABC-DEF-1.pdf").metadata["/CreationDate"].startswith("D:20261122")
+    assert PdfReader(tmp_path / "epoch1/pdf/ABC-DEF-1.pdf").metadata["/CreationDate"].startswith("D:20231114221320")
+
+
+# --- property-based: check never raises ---------------------------------------------------------------------
+
+NASTY = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40) | st.sampled_from(
+    ["NO", "yes", "010", "0x1F", "2026-02-30", "~", "null", ": x", "- a", "&a", "*a", "!!python/object:os.system",
+     "'", '"', "é\u0301", "\u202e", "\u00a0", "\t", "{{ x }}", "<script>", "[a](javascript:x)", "#"])
+FIELDS = st.sampled_from(["ref", "title", "category", "subcategory", "duration_days", "objectives",
+                          "prerequisites", "audience", "teaching_methods", "evaluation_methods", "titre", ""])
+VALUE = NASTY | st.lists(NASTY, max_size=3).map(lambda items: "".join(f"\n  - {i}" for i in items))
+FRONT = st.lists(st.tuples(FIELDS, VALUE), max_size=12).map(lambda pairs: "\n".join(f"{k}: {v}" for k, v in pairs))
+BODY_LINE = NASTY | st.sampled_from(["## Jour 1 - Matin", "## Jour 2 - Après-midi", "### 1. Module", "- point",
+                                     "Jour 1 : matin", "1) Module", "  - point", "```", "---", ""])
+BODY = st.lists(BODY_LINE, max_size=20).map("\n".join)
+
+
+@pytest.fixture(scope="module")
+def real_config():
+    config = load_config(REPO)
+    return config, load_cgv(config)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(front=FRONT, body=BODY, crlf=st.booleans(), bom=st.booleans(), separator=st.sampled_from(["---", "...", ""]))
+def test_check_accepts_or_reports_positions_never_raises(real_config, front, body, crlf, bom, separator):
+    config, cgv = real_config
+    text = f"---\n{front}\n{separator}\n{body}\n"
+    data = (b"\xef\xbb\xbf" if bom else b"") + (text.replace("\n", "\r\n") if crlf else text).encode("utf-8")
+    source, diagnostics = decode_source(data, COURSE)
+    if source is not None:
+        course, found = parse_course(source, expected_ref="ABC-DEF-1")
+        diagnostics += found + lint_texts(config, cgv, [LintFile(COURSE, source.text, "course")])
+        assert course is not None or found
+    lines = text.count("\n") + 1
+    for diagnostic in diagnostics:
+        assert diagnostic.path == COURSE
+        assert 1 <= diagnostic.line <= lines, diagnostic
+        assert diagnostic.message and "Traceback" not in diagnostic.message
+
+
+def test_check_on_random_bytes_never_raises(real_config):
+    config, cgv = real_config
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.binary(max_size=300))
+    def run(data: bytes) -> None:
+        source, diagnostics = decode_source(b"---\n" + data, COURSE)
+        if source is not None:
+            diagnostics += parse_course(source, expected_ref="ABC-DEF-1")[1]
+        assert all(d.path == COURSE and d.line >= 1 for d in diagnostics)
+
+    run()
