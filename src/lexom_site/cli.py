@@ -16,10 +16,11 @@ from typing import Callable
 import click
 
 from . import __version__
-from .diagnostics import BuildError, Diagnostic
+from .diagnostics import BuildError, Diagnostic, display_path
 from .config import load_config
 from .legal import load_cgv
-from .legal_diff import MATCHES, diff_document, read_document
+from .importer import import_files
+from .legal_diff import MATCHES, Document, diff_document, read_document
 from .pipeline import build as build_site
 from .pipeline import load_project
 
@@ -32,14 +33,14 @@ ROOT_OPTION = click.option(
 )
 
 
-def _report(diagnostics: list[Diagnostic]) -> None:
+def _report(diagnostics: list[Diagnostic], summary: bool = True) -> None:
     annotate = os.environ.get("GITHUB_ACTIONS") == "true"
     for diagnostic in diagnostics:
         click.echo(diagnostic.format(), err=True)
         if annotate:
             click.echo(diagnostic.github_annotation())
     errors = sum(d.is_error for d in diagnostics)
-    if errors:
+    if errors and summary:
         click.secho(f"{errors} error{'s' if errors > 1 else ''} found; nothing was written.", fg="red", err=True)
 
 
@@ -147,3 +148,58 @@ def legal_diff(root: Path, files: tuple[Path, ...]) -> None:
             click.echo(line)
         status = max(status, report.status)
     sys.exit(status)
+
+
+@main.command("import")
+@ROOT_OPTION
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dest", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the course files  [default: ROOT/content/courses]")
+@click.option("--force", is_flag=True, help="Replace a course file that already exists and differs.")
+@click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@guarded
+def import_(root: Path, files: tuple[Path, ...], dest: Path | None, force: bool, dry_run: bool) -> None:
+    """Turn legacy course sheets (text exports of the old catalogue) into
+    course files named after their reference.
+
+    The CGV pasted at the end of each sheet is not imported: it is compared
+    with the canonical CGV and its differences are printed. A sheet that
+    cannot be understood is reported at its line and gives no file; the
+    other sheets are still imported. Exit status: 0 every sheet imported (or
+    already up to date), 1 a sheet could not be imported.
+    """
+    dest_dir = dest if dest is not None else root / "content" / "courses"
+    dest_shown = display_path(dest_dir, root)
+    sheets = [(str(path), path.read_bytes()) for path in files]
+    outcomes = import_files(sheets, dest_dir, dest_shown, force=force, dry_run=dry_run)
+    try:
+        cgv = load_cgv(load_config(root))
+    except BuildError:
+        cgv = None
+    failed = 0
+    for outcome in outcomes:
+        sheet = outcome.sheet
+        _report(list(sheet.diagnostics), summary=False)
+        if outcome.action == "failed" or outcome.action == "refused":
+            failed += 1
+            click.echo(f"{sheet.path}: not imported", err=True)
+            continue
+        if outcome.action == "would write":
+            click.echo(f"--- {outcome.dest} (would be written from {sheet.path})")
+            click.echo(sheet.text, nl=False)
+            click.echo("---" + "-" * len(outcome.dest))
+        elif outcome.action == "unchanged":
+            click.echo(f"{sheet.path} -> {outcome.dest}: already up to date", err=True)
+        else:
+            click.echo(f"{sheet.path} -> {outcome.dest}: imported", err=True)
+        if not sheet.cgv_lines:
+            click.echo(f"{sheet.path}: no CGV copy in this sheet")
+        elif cgv is None:
+            click.echo(f"{sheet.path}: the CGV copy was not compared (no valid canonical CGV in {root})")
+        else:
+            for line in diff_document(cgv, Document(sheet.path, sheet.cgv_lines, "line")).lines():
+                click.echo(line)
+    imported = len(outcomes) - failed
+    verb = "would be imported" if dry_run else "imported"
+    click.echo(f"{imported} sheet(s) {verb}, {failed} not imported.", err=True)
+    sys.exit(1 if failed else 0)

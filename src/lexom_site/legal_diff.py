@@ -11,13 +11,11 @@ place, with the clause number, the canonical words and the words found.
 from __future__ import annotations
 
 import difflib
-import io
 import re
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pypdf
 from rapidfuzz import fuzz
 
 from .legal import Cgv, Clause

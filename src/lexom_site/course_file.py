@@ -1,0 +1,114 @@
+"""Writing course files: the inverse of `content.parse_course`.
+
+`course_file_text` turns plain values into the text of a course file in the
+project's own format (front matter in the order of COURSE_FIELDS, then the
+programme with `##` half-days, `###` modules and `-` bullets), exactly as an
+editor would write it by hand. Values are plain text: what Markdown or YAML
+would read differently is escaped or quoted, so the file says what the values
+say, no more.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from .markdown import plain_inline
+
+
+@dataclass(frozen=True)
+class ModuleDraft:
+    number: int
+    title: str
+    bullets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HalfDayDraft:
+    day: int
+    period: str  # "Matin" or "Après-midi"
+    modules: tuple[ModuleDraft, ...]
+
+
+@dataclass(frozen=True)
+class CourseDraft:
+    """A course as plain text values, before it is a file."""
+
+    ref: str
+    title: str
+    category: str
+    subcategory: str
+    duration_days: int
+    objectives: tuple[str, ...]
+    prerequisites: str
+    audience: str
+    teaching_methods: tuple[str, ...]
+    evaluation_methods: tuple[str, ...]
+    intro: tuple[str, ...]
+    half_days: tuple[HalfDayDraft, ...]
+
+
+# Markdown: characters that may start markup inside a line, and line starts
+# that would make a block (heading, quote, list, thematic break).
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&!~|])")
+_BLOCK_START = re.compile(r"^(#{1,6}(?:\s|$)|>|[-+*=](?:\s|$)|\d{1,9}[.)](?:\s|$))")
+
+
+def markdown_text(text: str) -> str:
+    """`text` as inline Markdown that renders as exactly `text`."""
+    escaped = text if plain_inline(text) == text else _INLINE_SPECIAL.sub(r"\\\1", text)
+    block = _BLOCK_START.match(escaped)
+    if block:
+        mark = block.group(1)
+        cut = len(mark.rstrip()) - 1  # escape the last character of the marker: '1\.', '\#', '\-'
+        escaped = escaped[:cut] + "\\" + escaped[cut:]
+    return escaped
+
+
+def yaml_text(text: str) -> str:
+    """`text` as a YAML scalar: plain when YAML reads it back unchanged, else double-quoted."""
+    plain_ok = (
+        text == text.strip()
+        and "\n" not in text
+        and ": " not in text
+        and " #" not in text
+        and not text.endswith(":")
+        and not re.match(r"[-?:,\[\]{}#&*!|>'\"%@`]", text)
+    )
+    if plain_ok:
+        try:
+            plain_ok = yaml.safe_load(f"k: {text}") == {"k": text}
+        except yaml.YAMLError:
+            plain_ok = False
+    return text if plain_ok else json.dumps(text, ensure_ascii=False)
+
+
+def course_file_text(course: CourseDraft) -> str:
+    def text(value: str) -> str:
+        return yaml_text(markdown_text(value))
+
+    def items(name: str, values: tuple[str, ...]) -> list[str]:
+        return [f"{name}:"] + [f"  - {text(v)}" for v in values]
+
+    front = [
+        f"ref: {yaml_text(course.ref)}",
+        f"title: {text(course.title)}",
+        f"category: {text(course.category)}",
+        f"subcategory: {text(course.subcategory)}",
+        f"duration_days: {course.duration_days}",
+        *items("objectives", course.objectives),
+        f"prerequisites: {text(course.prerequisites)}",
+        f"audience: {text(course.audience)}",
+        *items("teaching_methods", course.teaching_methods),
+        *items("evaluation_methods", course.evaluation_methods),
+    ]
+    body: list[str] = [markdown_text(paragraph) for paragraph in course.intro]
+    for half in course.half_days:
+        body.append(f"## Jour {half.day} - {half.period}")
+        for module in half.modules:
+            body.append(f"### {module.number}. {markdown_text(module.title)}")
+            body.append("\n".join(f"- {markdown_text(b)}" for b in module.bullets))
+    return "---\n" + "\n".join(front) + "\n---\n\n" + "\n\n".join(body) + "\n"
