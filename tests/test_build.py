@@ -144,3 +144,12 @@ def test_build_py_does_what_lexom_site_build_does(site: Path, tmp_path: Path):
     help_text = subprocess.run([sys.executable, str(REPO / "build.py"), "--help"], capture_output=True, text=True)
     assert "Usage: build.py [OPTIONS]" in help_text.stdout
     assert "--no-pdf" in help_text.stdout
+
+
+def test_the_command_works_without_the_test_dependencies():
+    """pypdf, pytest and hypothesis are test extras: the tool must not need them."""
+    blocked = "import sys; sys.modules.update(pypdf=None, pytest=None, hypothesis=None); "
+    result = subprocess.run([sys.executable, "-c", blocked + "from lexom_site.cli import main; main(['--help'])"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "import" in result.stdout and "legal-diff" in result.stdout

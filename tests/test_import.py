@@ -251,3 +251,39 @@ def test_two_sheets_with_one_reference_in_one_run(site: Path, tmp_path: Path):
     assert code == 1
     assert f"{second}: error: reference GES-PRJ-1 was already imported from {first} in this run" in err
     assert "title: Piloter un projet\n" in (site / "content/courses/GES-PRJ-1.md").read_text()
+
+
+def test_a_sheet_whose_course_would_not_be_valid_is_reported_at_the_sheet_line(site: Path, tmp_path: Path):
+    programme = ("Jour 1 - Matin\n\n1. Cadrer\n\n- Objectifs\n\nJour 1 - Après-midi\n\n3. Suivre\n\n- Bilan\n")
+    path = write(tmp_path, "gap.txt", sheet(programme=programme))
+    code, _, err = run_import(site, str(path))
+    assert code == 1
+    assert err.splitlines() == [
+        f"{path}:27: error: module 3 comes where module 2 was expected (the course file would not be valid)",
+        "  hint: number the modules 1, 2, 3... in order, continuing across days",
+        f"{path}: not imported",
+        "0 sheet(s) imported, 1 not imported.",
+    ]
+    assert list((site / "content/courses").iterdir()) == []
+
+
+def test_import_never_raises_on_arbitrary_sheets():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from lexom_site.importer import import_sheet
+
+    line = st.text(max_size=30) | st.sampled_from(
+        ["2", "Jours", "dans A - B / Réf : ABC-DEF-1", "Objectifs de la formation", "Programme de la formation",
+         "Jour 1 - Matin", "Jour 1 - Soir", "1. Module", "- point", "Pré-requis", "Public cible", "Pédagogie",
+         "Modalités d'évaluation", "Conditions Générales de Vente", ""])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(line, max_size=40), st.sampled_from(["utf-8", "cp1252", "utf-16"]))
+    def run(lines: list[str], encoding: str) -> None:
+        data = "\n".join(lines).encode(encoding, errors="replace")
+        sheet = import_sheet(data, "s.txt")
+        assert sheet.ok or any(d.is_error for d in sheet.diagnostics)
+        assert all(d.path == "s.txt" for d in sheet.diagnostics)
+
+    run()

@@ -24,6 +24,7 @@ class ModuleDraft:
     number: int
     title: str
     bullets: tuple[str, ...]
+    origin: int = 0  # the line it comes from in another document (an imported sheet), if any
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class HalfDayDraft:
     day: int
     period: str  # "Matin" or "Après-midi"
     modules: tuple[ModuleDraft, ...]
+    origin: int = 0
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class CourseDraft:
     evaluation_methods: tuple[str, ...]
     intro: tuple[str, ...]
     half_days: tuple[HalfDayDraft, ...]
+    origins: tuple[tuple[str, int], ...] = ()  # field name -> line in another document, if any
 
 
 # Markdown: characters that may start markup inside a line, and line starts
@@ -87,6 +90,15 @@ def yaml_text(text: str) -> str:
 
 
 def course_file_text(course: CourseDraft) -> str:
+    return "".join(line for line, _ in course_file_lines(course))
+
+
+def course_file_lines(course: CourseDraft) -> list[tuple[str, int]]:
+    """The lines of the course file (with their newline), each with the origin
+    line of what it holds (0 when none): to report a problem of the file at
+    the line of the document it was made from."""
+    origins = dict(course.origins)
+
     def text(value: str) -> str:
         return yaml_text(markdown_text(value))
 
@@ -94,6 +106,7 @@ def course_file_text(course: CourseDraft) -> str:
         return [f"{name}:"] + [f"  - {text(v)}" for v in values]
 
     front = [
+        "---",
         f"ref: {yaml_text(course.ref)}",
         f"title: {text(course.title)}",
         f"category: {text(course.category)}",
@@ -104,11 +117,21 @@ def course_file_text(course: CourseDraft) -> str:
         f"audience: {text(course.audience)}",
         *items("teaching_methods", course.teaching_methods),
         *items("evaluation_methods", course.evaluation_methods),
+        "---",
     ]
-    body: list[str] = [markdown_text(paragraph) for paragraph in course.intro]
+    lines: list[tuple[str, int]] = []
+    field = ""
+    for line in front:
+        if line[:1].isalpha():
+            field = line.split(":", 1)[0]
+        lines.append((line + "\n", origins.get(field, 0)))
+    blocks: list[list[tuple[str, int]]] = [[(markdown_text(p), origins.get("intro", 0))] for p in course.intro]
     for half in course.half_days:
-        body.append(f"## Jour {half.day} - {half.period}")
+        blocks.append([(f"## Jour {half.day} - {half.period}", half.origin)])
         for module in half.modules:
-            body.append(f"### {module.number}. {markdown_text(module.title)}")
-            body.append("\n".join(f"- {markdown_text(b)}" for b in module.bullets))
-    return "---\n" + "\n".join(front) + "\n---\n\n" + "\n\n".join(body) + "\n"
+            blocks.append([(f"### {module.number}. {markdown_text(module.title)}", module.origin)])
+            blocks.append([(f"- {markdown_text(b)}", module.origin) for b in module.bullets])
+    for block in blocks:
+        lines.append(("\n", 0))
+        lines += [(text + "\n", origin) for text, origin in block]
+    return lines

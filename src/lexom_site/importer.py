@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .content import AFTERNOON, MORNING, REF_PATTERN, parse_course
-from .course_file import CourseDraft, HalfDayDraft, ModuleDraft, course_file_text
+from .course_file import CourseDraft, HalfDayDraft, ModuleDraft, course_file_lines
 from .diagnostics import Diagnostic, Severity
 from .markdown import plain_inline
 from .source import Source
@@ -200,22 +200,22 @@ def _paragraph(reader: _Reader, name: str, heading: Line, lines: list[Line]) -> 
 def _programme(reader: _Reader, lines: list[Line]) -> tuple[tuple[str, ...], tuple[HalfDayDraft, ...]]:
     intro: list[str] = []
     halves: list[HalfDayDraft] = []
-    half: tuple[int, str] | None = None
+    half: tuple[int, str, int] | None = None  # day, period, line
     modules: list[ModuleDraft] = []
-    module: list | None = None  # [number, title, bullets]
+    module: list | None = None  # [number, title, bullets, line]
     previous: Line | None = None  # the non-blank line just above, if no blank line in between
 
     def close_module() -> None:
         nonlocal module
         if module is not None:
-            modules.append(ModuleDraft(module[0], module[1], tuple(module[2])))
+            modules.append(ModuleDraft(module[0], module[1], tuple(module[2]), module[3]))
             module = None
 
     def close_half() -> None:
         nonlocal modules
         close_module()
         if half is not None:
-            halves.append(HalfDayDraft(half[0], half[1], tuple(modules)))
+            halves.append(HalfDayDraft(half[0], half[1], tuple(modules), half[2]))
         modules = []
 
     blocks = _blocks(lines)
@@ -231,13 +231,13 @@ def _programme(reader: _Reader, lines: list[Line]) -> tuple[tuple[str, ...], tup
                                  f"expected « Jour {day['day']} - Matin » or « Jour {day['day']} - Après-midi »")
                     period = "?"
                 close_half()
-                half = (int(day["day"]), period)
+                half = (int(day["day"]), period, line.number)
             elif mod:
                 close_module()
                 if half is None:
                     reader.error(line, f"module « {line.text} » comes before any half-day",
                                  "the programme starts with a line « Jour 1 - Matin »")
-                module = [int(mod["number"]), mod["title"], []]
+                module = [int(mod["number"]), mod["title"], [], line.number]
             elif bullet:
                 if module is None:
                     reader.error(line, f"bullet « {bullet['text']} » is not under a numbered module",
@@ -373,6 +373,11 @@ def read_sheet(text: str, path: str) -> tuple[CourseDraft | None, list[Diagnosti
         ref=ref, title=title_line.text, category=header["category"], subcategory=header["subcategory"],
         duration_days=days, objectives=objectives, prerequisites=prerequisites, audience=audience,
         teaching_methods=methods, evaluation_methods=evaluation, intro=intro, half_days=half_days,
+        origins=(("ref", header_line.number), ("title", title_line.number), ("category", header_line.number),
+                 ("subcategory", header_line.number), ("duration_days", first.number),
+                 *((field_name, sections[section][0].number) for field_name, section in (
+                     ("objectives", OBJECTIVES), ("intro", PROGRAMME), ("prerequisites", PREREQUISITES),
+                     ("audience", AUDIENCE), ("teaching_methods", METHODS), ("evaluation_methods", EVALUATION)))),
     )
     return draft, reader.diagnostics, cgv_lines
 
@@ -383,11 +388,13 @@ def import_sheet(data: bytes, path: str, dest_dir_shown: str = "content/courses"
     if draft is None:
         return ImportedSheet(path, None, None, tuple(diagnostics), cgv_lines)
     dest_shown = f"{dest_dir_shown.rstrip('/')}/{draft.ref}.md"
-    text = course_file_text(draft)
+    lines = course_file_lines(draft)
+    text = "".join(line for line, _ in lines)
     course, problems = parse_course(Source(dest_shown, text), expected_ref=draft.ref)
     for problem in problems:  # the sheet's own structure (numbering, days...) as `check` sees it
-        diagnostics.append(Diagnostic(path, 0, 0, f"the imported course would not be valid: {problem.message} "
-                                      f"(line {problem.line} of {dest_shown})", hint=problem.hint))
+        origin = lines[problem.line - 1][1] if 0 < problem.line <= len(lines) else 0
+        diagnostics.append(Diagnostic(path, origin, 0, f"{problem.message} (the course file would not be valid)",
+                                      hint=problem.hint))
     if course is not None and not problems and _words_of(course) != _words_of_draft(draft):
         diagnostics.append(Diagnostic(path, 0, 0, "the imported course would not read as the sheet does "
                                       "(an importer bug: please report it with the sheet)"))
