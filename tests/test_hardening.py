@@ -397,7 +397,8 @@ def test_failure_while_swapping_folders_restores_the_previous_output(published: 
 def test_crash_in_the_middle_of_the_pdfs_leaves_public_as_it_was(published: Path, monkeypatch):
     write_course(published, course_text("ABC-DEF-2"), "content/courses/ABC-DEF-2.md")
     before = snapshot(published / "public")
-    real_render = pipeline.render_sheet
+    from lexom_site import render_pdf
+    real_render = render_pdf.render_sheet
     done = []
 
     def render_then_crash(env, config, course, cgv):
@@ -406,7 +407,7 @@ def test_crash_in_the_middle_of_the_pdfs_leaves_public_as_it_was(published: Path
         done.append(course.ref)
         return real_render(env, config, course, cgv)
 
-    monkeypatch.setattr(pipeline, "render_sheet", render_then_crash)
+    monkeypatch.setattr(render_pdf, "render_sheet", render_then_crash)
     result = CliRunner().invoke(main, ["build", "--root", str(published)])
     assert result.exit_code == 3, result.stderr
     assert "internal error (MemoryError: out of memory); nothing was written." in result.stderr

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from markdown_it.tree import SyntaxTreeNode
 
@@ -19,7 +19,7 @@ from .config import SiteConfig
 from .diagnostics import BuildError, Diagnostic, display_path
 from .markdown import block_tree, inline_text, link_problems
 from .schema import Field, FreeMapping, Integer, Pattern, Text, TextList, parse_mapping
-from .source import Source, compose_yaml, read_source, split_front_matter
+from .source import Reader, Source, compose_yaml, read_source, split_front_matter
 
 REF_PATTERN = r"[A-Z]{2,10}(?:-[A-Z0-9]{1,10}){1,4}"
 
@@ -106,6 +106,11 @@ class Course:
     extra: Mapping[str, Any]
     field_lines: Mapping[str, int]  # field name -> line of its key in the file
 
+    def __reduce__(self):  # pickled to and from worker processes; mapping proxies are not picklable
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        values["extra"], values["field_lines"] = dict(self.extra), dict(self.field_lines)
+        return (_course_from_values, (values,))
+
     @property
     def slug(self) -> str:
         return self.ref.lower()
@@ -113,6 +118,12 @@ class Course:
     @property
     def duration_label(self) -> str:
         return f"{self.duration_days} Jour" + ("s" if self.duration_days > 1 else "")
+
+
+def _course_from_values(values: dict[str, Any]) -> Course:
+    values["extra"] = MappingProxyType(values["extra"])
+    values["field_lines"] = MappingProxyType(values["field_lines"])
+    return Course(**values)
 
 
 @dataclass(frozen=True)
@@ -366,38 +377,55 @@ def _check_programme(programme: Programme, path: str, first_line: int) -> list[D
 # --- the catalogue -------------------------------------------------------------
 
 
-def load_catalogue(config: SiteConfig) -> Catalogue:
+def course_paths(config: SiteConfig) -> tuple[list[Path], list[Diagnostic]]:
+    """The course files of content/courses/, and what else lies there that should not."""
+    courses_dir = config.courses_dir
+    if not courses_dir.is_dir():
+        return [], [Diagnostic(display_path(courses_dir, config.root), 0, 0, "folder content/courses/ is missing")]
+    paths, diagnostics = [], []
+    for path in sorted(courses_dir.iterdir()):
+        shown = display_path(path, config.root)
+        if path.is_dir() and not path.is_symlink():
+            diagnostics.append(Diagnostic(shown, 0, 0, "sub-folders are not read in content/courses/",
+                                          hint="keep every course file directly in content/courses/"))
+        elif path.suffix != ".md":
+            if not path.name.startswith("."):
+                diagnostics.append(Diagnostic(shown, 0, 0, "not a course file (course files end with .md)",
+                                              hint="rename it to REF.md or move it out of content/courses/"))
+        else:
+            paths.append(path)
+    return paths, diagnostics
+
+
+def read_course(path: Path, config: SiteConfig, reader: Reader = read_source
+                ) -> tuple[Source | None, Course | None, list[Diagnostic]]:
+    """Read and parse one course file."""
+    source, diagnostics = reader(path, display_path(path, config.root))
+    if source is None:
+        return None, None, diagnostics
+    course, found = parse_course(source, expected_ref=path.stem)
+    return source, course, diagnostics + found
+
+
+def make_catalogue(courses: Iterable[Course]) -> Catalogue:
+    return Catalogue(tuple(sorted(courses, key=lambda c: (c.category.casefold(), c.subcategory.casefold(),
+                                                          c.title.casefold(), c.ref))))
+
+
+def load_catalogue(config: SiteConfig, reader: Reader = read_source) -> Catalogue:
     """Read and validate every course file; raise BuildError with all problems.
 
     References are unique by construction: each must equal its file's name
     and is upper-case ASCII, so two files can never share one, not even on a
     case-insensitive file system.
     """
-    courses_dir = config.courses_dir
-    diagnostics: list[Diagnostic] = []
-    courses: list[Course] = []
-    if not courses_dir.is_dir():
-        raise BuildError([Diagnostic(display_path(courses_dir, config.root), 0, 0, "folder content/courses/ is missing")])
-    for path in sorted(courses_dir.iterdir()):
-        shown = display_path(path, config.root)
-        if path.is_dir() and not path.is_symlink():
-            diagnostics.append(Diagnostic(shown, 0, 0, "sub-folders are not read in content/courses/",
-                                          hint="keep every course file directly in content/courses/"))
-            continue
-        if path.suffix != ".md":
-            if not path.name.startswith("."):
-                diagnostics.append(Diagnostic(shown, 0, 0, "not a course file (course files end with .md)",
-                                              hint="rename it to REF.md or move it out of content/courses/"))
-            continue
-        source, found = read_source(path, shown)
-        diagnostics += found
-        if source is None:
-            continue
-        course, found = parse_course(source, expected_ref=path.stem)
+    paths, diagnostics = course_paths(config)
+    courses = []
+    for path in paths:
+        _, course, found = read_course(path, config, reader)
         diagnostics += found
         if course is not None:
             courses.append(course)
     if diagnostics:
         raise BuildError(diagnostics)
-    courses.sort(key=lambda c: (c.category.casefold(), c.subcategory.casefold(), c.title.casefold(), c.ref))
-    return Catalogue(tuple(courses))
+    return make_catalogue(courses)

@@ -11,6 +11,7 @@ compilers use, so editors and CI can jump to the line:
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,15 +86,20 @@ def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(diagnostics, key=_sort_key)
 
 
+@functools.lru_cache(maxsize=256)
+def _resolved(folder: Path) -> Path:
+    return folder.resolve()
+
+
 def display_path(path: Path, root: Path) -> str:
     """The path as an editor should see it: relative to the working directory
     when it lies under it, else relative to the project root, else absolute."""
     # the folder is resolved, not the file: a symbolic link is shown where it is, not where it points
     path = Path(path).absolute()
-    path = path.parent.resolve() / path.name
+    path = _resolved(path.parent) / path.name
     for base in (Path.cwd(), root):
         try:
-            return path.relative_to(base.resolve()).as_posix()
+            return path.relative_to(_resolved(base)).as_posix()
         except ValueError:
             continue
     return path.as_posix()

@@ -15,7 +15,7 @@ from .config import FACT_NAME, SiteConfig
 from .diagnostics import BuildError, Diagnostic, display_path
 from .markdown import block_tree, inline_text, plain_block, plain_inline
 from .schema import Date, Field, Text, parse_mapping
-from .source import Source, compose_yaml, read_source, split_front_matter
+from .source import Reader, Source, compose_yaml, read_source, split_front_matter
 
 CGV_FILE = "cgv.md"
 
@@ -148,13 +148,13 @@ def _split_clauses(body: str, path: str, first_line: int) -> tuple[tuple[Clause,
     return tuple(clauses), diagnostics
 
 
-def load_cgv(config: SiteConfig) -> Cgv:
+def load_cgv(config: SiteConfig, reader: Reader = read_source) -> Cgv:
     path = config.legal_dir / CGV_FILE
     shown = display_path(path, config.root)
     if not path.is_file():
         raise BuildError([Diagnostic(shown, 0, 0, "the canonical CGV is missing",
                                      hint="content/legal/cgv.md holds the one CGV appended to every sheet")])
-    source, diagnostics = read_source(path, shown)
+    source, diagnostics = reader(path, shown)
     if source is None:
         raise BuildError(diagnostics)
     cgv, diagnostics = parse_cgv(source, config.fact_values())

@@ -26,7 +26,7 @@ from rapidfuzz import fuzz
 from .config import AMOUNT_RE, Amount, SiteConfig, amount_key
 from .diagnostics import Diagnostic, display_path
 from .legal import ROMAN, Cgv
-from .source import read_source
+from .source import Reader, read_source
 from .textnorm import LineIndex, fold, tokenize
 
 COPY_HINT = ("the CGV lives only in content/legal/cgv.md and is appended to every PDF sheet; "
@@ -61,19 +61,16 @@ class _Unit:
     words: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class _Word:
-    text: str  # lower-case
-    start: int  # offset in the file's text
-    end: int
-
-
 _WORD = re.compile(r"\w+(?:'\w+)*")
 
 
-def _words(text: str) -> list[_Word]:
-    folded = fold(text)
-    return [_Word(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(folded)]
+def _words(text: str) -> list[str]:
+    """The words of a text, folded and lower-cased."""
+    return [word.lower() for word in _WORD.findall(fold(text))]
+
+
+def _word_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _WORD.finditer(fold(text))]
 
 
 class CopyDetector:
@@ -85,7 +82,7 @@ class CopyDetector:
         self.index: dict[tuple[str, ...], set[int]] = defaultdict(set)
         for clause in cgv.clauses:
             for paragraph in clause.plain_text().split("\n"):
-                words = tuple(w.text for w in _words(paragraph))
+                words = tuple(_words(paragraph))
                 if len(words) < MIN_PASSAGE_WORDS:
                     continue
                 unit = len(self.units)
@@ -96,9 +93,12 @@ class CopyDetector:
     def find(self, file: LintFile) -> list[Diagnostic]:
         words = _words(file.text)
         hits: dict[int, list[int]] = defaultdict(list)  # unit -> word positions in the file
-        for i in range(len(words) - SHINGLE + 1):
-            for unit in self.index.get(tuple(w.text for w in words[i : i + SHINGLE]), ()):
-                hits[unit].append(i)
+        index = self.index
+        for i, shingle in enumerate(zip(*(words[k:] for k in range(SHINGLE)))):
+            units = index.get(shingle)
+            if units:
+                for unit in units:
+                    hits[unit].append(i)
         candidates: list[tuple[float, int, int, str]] = []  # score, first word, last word, clause
         for unit, positions in hits.items():
             for first, last in _clusters(positions):
@@ -106,7 +106,7 @@ class CopyDetector:
                 count = sum(first <= p <= last for p in positions)
                 if count < MIN_SHARED_SHINGLES or last - first + 1 < MIN_PASSAGE_WORDS:
                     continue
-                found = " ".join(w.text for w in words[first : last + 1])
+                found = " ".join(words[first : last + 1])
                 score = fuzz.partial_ratio(found, " ".join(self.units[unit].words))
                 if score >= MIN_SIMILARITY:
                     candidates.append((score, first, last, self.units[unit].clause))
@@ -117,11 +117,12 @@ class CopyDetector:
                 spans.append((first, last, clause))
         return [self._report(file, words, span) for span in _merge(spans)]
 
-    def _report(self, file: LintFile, words: list[_Word], span: tuple[int, int, list[str]]) -> Diagnostic:
+    def _report(self, file: LintFile, words: list[str], span: tuple[int, int, list[str]]) -> Diagnostic:
         first, last, clauses = span
+        spans = _word_spans(file.text)
         index = LineIndex(file.text)
-        line, col = index.position(words[first].start)
-        end_line, _ = index.position(words[last].end)
+        line, col = index.position(spans[first][0])
+        end_line, _ = index.position(spans[last][1])
         titles = {u.clause: u.title for u in self.units}
         named = ", ".join(f"{n} « {titles[n]} »" for n in clauses)
         where = f"lines {line}-{end_line}" if end_line != line else f"line {line}"
@@ -158,6 +159,7 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za
 _URL = re.compile(r"https?://[^\s<>\"'()\[\]{}]+[^\s<>\"'()\[\]{}.,;:!?]")
 _HOST = re.compile(r"(?<![\w@.-])(?:www\.)?(?:[a-z0-9-]+\.)+(?:fr|com|eu|org|net|info|biz|io|co)(?![\w-])",
                    re.IGNORECASE)
+_TLD = re.compile(r"\.(?:fr|com|eu|org|net|info|biz|io|co)(?![\w-])", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _SIMILAR_ADDRESS = 80.0
 _SIMILAR_PHRASE = 85.0
@@ -190,26 +192,39 @@ class FactChecker:
         self.names = [f for f in facts if f not in self.emails.values() and f not in self.urls.values()
                       and " " not in f.value and f.value.isupper() and len(f.value) >= 4]
         self.phrases = [f for f in facts if " " in f.value and not _URL.search(f.value)]
+        # a near-miss of a name starts with its initial (in capitals) and has a length close to its length
+        self._name_candidates = re.compile("|".join(
+            rf"\b{re.escape(f.value[0])}[A-Za-zÀ-ÖØ-öø-ÿ]{{{low - 1},{high - 1}}}\b"
+            for f in self.names for low, high in [_similar_lengths(len(f.value))]) or "(?!)")
+        self._phrase_keys = []
+        for fact in self.phrases:
+            value = fold(fact.value)
+            long_words = sorted(set(re.findall(r"\w{5,}", value.lower())), key=len, reverse=True)
+            if long_words:
+                self._phrase_keys.append((fact, value, re.compile("|".join(map(re.escape, long_words)))))
         self.amounts = config.amounts
-        self._contexts = [(amount, _context_regex(context)) for amount in self.amounts for context in amount.contexts]
+        self._contexts = [(amount, _context_anchor(context), _context_regex(context))
+                          for amount in self.amounts for context in amount.contexts]
 
     def check(self, file: LintFile) -> list[Diagnostic]:
         text = fold(file.text)
-        masked = _PLACEHOLDER.sub(lambda m: " " * len(m.group()), text)
+        masked = _PLACEHOLDER.sub(lambda m: " " * len(m.group()), text) if "{" in text else text
         findings: list[_Finding] = []
         taken: list[tuple[int, int]] = []
-        for match in _EMAIL.finditer(masked):
+        for match in _EMAIL.finditer(masked) if "@" in masked else ():
             taken.append(match.span())
             findings += self._email(match, file.kind)
-        for match in _URL.finditer(masked):
+        for match in _URL.finditer(masked) if "://" in masked else ():
             taken.append(match.span())
             findings += self._url(match, file.kind)
-        for match in _HOST.finditer(masked):
+        for match in _HOST.finditer(masked) if _TLD.search(masked) else ():
             if not any(a <= match.start() < b for a, b in taken):
                 findings += self._host(match.start(), match.group())
         findings += self._names(masked, taken)
         findings += self._phrases(masked)
         findings += self._amounts(masked, file.kind)
+        if not findings:
+            return []
         index = LineIndex(file.text)
         out = []
         for finding in sorted(findings, key=lambda f: f.start):
@@ -267,13 +282,18 @@ class FactChecker:
 
     def _names(self, text: str, taken: list[tuple[int, int]]) -> list[_Finding]:
         findings = []
-        for fact in self.names:
-            for match in re.finditer(r"\b[A-Za-zÀ-ÖØ-öø-ÿ]{3,}\b", text):
-                word = match.group()
-                if word == fact.value or word.islower() or any(a <= match.start() < b for a, b in taken):
+        if not self.names:
+            return findings
+        for match in self._name_candidates.finditer(text):
+            word = match.group()
+            if any(a <= match.start() < b for a, b in taken):
+                continue
+            upper = word.upper()
+            for fact in self.names:
+                if word == fact.value or not _lengths_allow(len(word), len(fact.value)):
                     continue
-                if word.upper() == fact.value.upper() or (
-                        word[0].upper() == fact.value[0] and fuzz.ratio(word.upper(), fact.value) >= _SIMILAR_ADDRESS):
+                if upper == fact.value.upper() or (
+                        word[0].upper() == fact.value[0] and fuzz.ratio(upper, fact.value) >= _SIMILAR_ADDRESS):
                     findings.append(_Finding(match.start(), f"'{word}' looks like the declared {fact.name} "
                                              f"'{fact.value}': did you mean {fact.value}?",
                                              f"declared in site.yaml as {fact.name}"))
@@ -281,30 +301,34 @@ class FactChecker:
 
     def _phrases(self, text: str) -> list[_Finding]:
         findings = []
-        for fact in self.phrases:
-            value = fold(fact.value)
-            words = [w for w in re.findall(r"\w{5,}", value.lower())]
-            offset = 0
-            for line in text.split("\n"):
-                line_lower = line.lower()
-                if value in line or not any(w in line_lower for w in words):
-                    offset += len(line) + 1
+        text_lower = text.lower()
+        for fact, value, keywords in self._phrase_keys:
+            lines_seen: set[int] = set()
+            for hit in keywords.finditer(text_lower):  # only lines sharing a long word with the fact
+                start_of_line = text.rfind("\n", 0, hit.start()) + 1
+                if start_of_line in lines_seen:
                     continue
-                found = fuzz.partial_ratio_alignment(value.lower(), line_lower, score_cutoff=_SIMILAR_PHRASE)
+                lines_seen.add(start_of_line)
+                end_of_line = text.find("\n", hit.start())
+                line = text[start_of_line : end_of_line if end_of_line >= 0 else len(text)]
+                if value in line:
+                    continue
+                found = fuzz.partial_ratio_alignment(value.lower(), line.lower(), score_cutoff=_SIMILAR_PHRASE)
                 if found is not None:
                     start, end = found.dest_start, found.dest_end
-                    findings.append(_Finding(offset + start, f"'{line[start:end].strip()}' looks like the declared "
-                                             f"{fact.name}: did you mean '{fact.value}'?",
+                    findings.append(_Finding(start_of_line + start, f"'{line[start:end].strip()}' looks like the "
+                                             f"declared {fact.name}: did you mean '{fact.value}'?",
                                              f"declared in site.yaml as {fact.name}"))
-                offset += len(line) + 1
-        return findings
+        return sorted(findings, key=lambda f: f.start)
 
     def _amounts(self, text: str, kind: str) -> list[_Finding]:
         findings = []
         lower = text.lower()
         covered: set[int] = set()
         seen: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for amount, regex in self._contexts:
+        for amount, anchor, regex in self._contexts:
+            if anchor not in lower:  # a cheap test first: most texts state no amount at all
+                continue
             for match in regex.finditer(lower):
                 covered.add(match.start("number"))
                 stated = text[match.start("number") : match.end("unit")]
@@ -334,8 +358,24 @@ class FactChecker:
         return findings
 
 
+def _similar_lengths(n: int) -> tuple[int, int]:
+    """The word lengths that can reach the similarity threshold with a word of n letters."""
+    lengths = [m for m in range(1, 4 * n) if _lengths_allow(m, n)]
+    return max(3, lengths[0]), lengths[-1]
+
+
+def _lengths_allow(a: int, b: int) -> bool:
+    """Can two words of these lengths reach the similarity threshold? (ratio <= 2*min/(a+b))"""
+    return 200 * min(a, b) >= _SIMILAR_ADDRESS * (a + b)
+
+
 def _inside_word(text: str, start: int) -> bool:
     return start > 0 and (text[start - 1].isalnum() or text[start - 1] in "-./")
+
+
+def _context_anchor(context: str) -> str:
+    """The longest word of a context: a text without it cannot match the context."""
+    return max(re.findall(r"\w+", fold(context).lower().replace("{}", " ")), key=len, default="")
 
 
 def _context_regex(context: str) -> re.Pattern:
@@ -400,21 +440,32 @@ def check_structure(cgv: Cgv) -> list[Diagnostic]:
 # --- files -----------------------------------------------------------------------------------------------
 
 
+class Linter:
+    """Every legal rule that applies to one file, ready to run on many."""
+
+    def __init__(self, config: SiteConfig, cgv: Cgv | None):
+        self.facts = FactChecker(config)
+        self.copies = CopyDetector(cgv) if cgv is not None else None
+
+    def lint(self, file: LintFile) -> list[Diagnostic]:
+        diagnostics = self.copies.find(file) if self.copies is not None and file.kind != "cgv" else []
+        return diagnostics + self.facts.check(file)
+
+
 def lint_texts(config: SiteConfig, cgv: Cgv | None, files: Iterable[LintFile]) -> list[Diagnostic]:
-    facts = FactChecker(config)
-    copies = CopyDetector(cgv) if cgv is not None else None
+    linter = Linter(config, cgv)
     diagnostics: list[Diagnostic] = []
     for file in files:
-        if copies is not None and file.kind != "cgv":
-            diagnostics += copies.find(file)
-        diagnostics += facts.check(file)
+        diagnostics += linter.lint(file)
     if cgv is not None:
         diagnostics += check_structure(cgv)
     return diagnostics
 
 
-def lint_inputs(config: SiteConfig) -> tuple[list[LintFile], list[Diagnostic]]:
-    """Every text the site is made of: content files and templates."""
+def lint_inputs(config: SiteConfig, reader: Reader = read_source, *, skip_courses: bool = False
+                ) -> tuple[list[LintFile], list[Diagnostic]]:
+    """Every text the site is made of: content files and templates (course
+    files aside with `skip_courses`, when the caller lints them itself)."""
     files, diagnostics = [], []
     cgv_path = (config.legal_dir / "cgv.md").resolve()
     for folder, kind in ((config.content_dir, "content"), (config.templates_dir, "template")):
@@ -423,20 +474,24 @@ def lint_inputs(config: SiteConfig) -> tuple[list[LintFile], list[Diagnostic]]:
         for path in sorted(folder.rglob("*")):
             if path.is_dir() or path.name.startswith(".") or path.suffix.lower() not in TEXT_SUFFIXES:
                 continue  # images and other binary files hold no text to lint
+            is_course = path.parent == config.courses_dir
+            if is_course and skip_courses:
+                continue
             shown = display_path(path, config.root)
-            source, found = read_source(path, shown)
+            source, found = reader(path, shown)
             if source is None:
                 diagnostics += found  # also reported by the content loader: load_project keeps one
                 continue
             file_kind = kind
             if path.resolve() == cgv_path:
                 file_kind = "cgv"
-            elif path.parent == config.courses_dir:
+            elif is_course:
                 file_kind = "course"
             files.append(LintFile(shown, source.text, file_kind))
     return files, diagnostics
 
 
-def lint_project(config: SiteConfig, cgv: Cgv | None) -> list[Diagnostic]:
-    files, diagnostics = lint_inputs(config)
+def lint_project(config: SiteConfig, cgv: Cgv | None, reader: Reader = read_source, *,
+                 skip_courses: bool = False) -> list[Diagnostic]:
+    files, diagnostics = lint_inputs(config, reader, skip_courses=skip_courses)
     return diagnostics + lint_texts(config, cgv, files)

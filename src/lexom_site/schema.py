@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +44,7 @@ def _is_empty(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.style is None and node.value.strip() in _EMPTY_PLAIN
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, tab and line feed aside
 _COLON_HINT = 'a text containing ": " must be in double quotes, e.g. - "Présentations : concepts et outils"'
 
 
@@ -59,9 +59,9 @@ class Text:
         value = node.value.strip()
         if not value or _is_empty(node):
             raise Invalid(node, "is empty", "write a text after the colon, or remove the line if the field is optional")
-        control = next((c for c in value if unicodedata.category(c) == "Cc" and c not in "\t\n"), None)
+        control = _CONTROL.search(value)
         if control is not None:
-            raise Invalid(node, f"contains an invisible control character (U+{ord(control):04X})",
+            raise Invalid(node, f"contains an invisible control character (U+{ord(control.group()):04X})",
                           "retype the value; it was probably pasted from another program")
         if len(value) > self.max_length:
             raise Invalid(node, f"is too long ({len(value)} characters; at most {self.max_length})")

@@ -9,9 +9,12 @@ of silently becoming 8. Aliases and duplicate keys are refused.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import yaml
 
@@ -27,6 +30,7 @@ class Source:
 
     path: str  # as shown in diagnostics
     text: str
+    digest: str = ""  # SHA-256 of the file's bytes, for the build cache
 
 
 def read_source(path: Path, shown_as: str) -> tuple[Source | None, list[Diagnostic]]:
@@ -47,6 +51,14 @@ def read_source(path: Path, shown_as: str) -> tuple[Source | None, list[Diagnost
     return decode_source(path.read_bytes(), shown_as)
 
 
+Reader = Callable[[Path, str], "tuple[Source | None, list[Diagnostic]]"]
+
+
+def source_reader() -> Reader:
+    """`read_source` with a memory: each file is read once per build, whichever stages need it."""
+    return functools.lru_cache(maxsize=None)(read_source)
+
+
 def _too_big(shown_as: str, size: int) -> Diagnostic:
     return Diagnostic(
         shown_as,
@@ -61,6 +73,7 @@ def decode_source(data: bytes, shown_as: str) -> tuple[Source | None, list[Diagn
     """Decode UTF-8 (a BOM is accepted), normalise line endings and Unicode."""
     if len(data) > MAX_SOURCE_BYTES:
         return None, [_too_big(shown_as, len(data))]
+    digest = hashlib.sha256(data).hexdigest()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -87,7 +100,7 @@ def decode_source(data: bytes, shown_as: str) -> tuple[Source | None, list[Diagn
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         return None, [Diagnostic(shown_as, line, 0, "file contains a NUL character", hint="is this a text file?")]
-    return Source(shown_as, unicodedata.normalize("NFC", text)), []
+    return Source(shown_as, unicodedata.normalize("NFC", text), digest), []
 
 
 @dataclass(frozen=True)
@@ -192,8 +205,53 @@ _HINTS = [
 ]
 
 
+def _fast_compose(text: str) -> yaml.Node | None:
+    """Compose with LibYAML (C, ~20x faster) when the text has no anchor,
+    alias, tag or error; None means "ask the pure-Python loader", which
+    refuses what must be refused with its own, well-known messages."""
+    if _CLoader is None or "&" in text or "*" in text or "!" in text or "\t" in text:
+        return None
+    loader = _CLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return _EMPTY
+        _plain_style_is_none(node)
+        return node
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+
+
+def _plain_style_is_none(node: yaml.Node) -> None:
+    """LibYAML marks plain scalars with style '' where PyYAML uses None."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.ScalarNode):
+            if current.style == "":
+                current.style = None
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack += (key, value)
+
+
+_CLoader = getattr(yaml, "CSafeLoader", None)
+_EMPTY = yaml.ScalarNode("tag:yaml.org,2002:null", "")
+
+
 def compose_yaml(text: str, path: str, first_line: int) -> tuple[yaml.Node | None, list[Diagnostic]]:
     """Compose YAML text into a node tree; errors carry file positions."""
+    node = _fast_compose(text)
+    if node is not None:
+        if node is _EMPTY:
+            return None, []
+        diagnostics: list[Diagnostic] = []
+        _check_duplicate_keys(node, path, first_line, diagnostics)
+        return node, diagnostics
     loader = None
     try:
         loader = _Loader(text)  # the reader refuses control characters here already

@@ -26,9 +26,14 @@ _TOKEN = re.compile(r"\w+(?:[-'./@]\w+)*|[^\w\s]")
 _BULLET_ONLY = re.compile(r"^[ \t]*[-*•◦▪‣][ \t]+")
 
 
+_FOLDED_CHARS = re.compile("[" + "".join(chr(c) for c in _FOLD) + "]")
+
+
 def fold(text: str) -> str:
     """NFC, one kind of space and apostrophe; same length as an NFC input."""
-    return unicodedata.normalize("NFC", text).translate(_FOLD)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text.translate(_FOLD) if _FOLDED_CHARS.search(text) else text
 
 
 @dataclass(frozen=True)
