@@ -112,7 +112,8 @@ def test_failed_build_leaves_previous_output_untouched(site: Path):
     assert result.exit_code == 1
     assert "nothing was written" in result.output
     assert snapshot(site / "public") == before
-    assert sorted(p.name for p in site.iterdir()) == ["assets", "content", "public", "site.yaml", "templates"]
+    assert sorted(p.name for p in site.iterdir()) == [".lexom-site-cache", "assets", "content", "public", "site.yaml",
+                                                     "templates"]
 
 
 def test_build_refuses_to_replace_a_folder_it_did_not_make(site: Path):

@@ -362,7 +362,7 @@ def test_interrupted_while_writing_leaves_public_as_it_was(published: Path, monk
 
     def write_then_interrupt(self: Path, data: bytes) -> int:
         written.append(self)
-        if len(written) == 3:
+        if len(written) == 2:
             raise KeyboardInterrupt
         return real_write(self, data)
 
@@ -370,12 +370,13 @@ def test_interrupted_while_writing_leaves_public_as_it_was(published: Path, monk
     result = CliRunner().invoke(main, ["build", "--root", str(published), "--no-pdf"])
     assert result.exit_code == 130
     assert result.stderr == "Interrupted: nothing was written; the previous output is unchanged.\n"
-    assert len(written) == 3
+    assert len(written) == 2
     assert snapshot(published / "public") == before
     assert leftovers(published) == []
 
 
 def test_failure_while_swapping_folders_restores_the_previous_output(published: Path, monkeypatch):
+    write_course(published, course_text(title="title: Nouveau titre"))
     before = snapshot(published / "public")
     real_rename = os.rename
     calls = []
@@ -395,19 +396,18 @@ def test_failure_while_swapping_folders_restores_the_previous_output(published: 
 
 
 def test_crash_in_the_middle_of_the_pdfs_leaves_public_as_it_was(published: Path, monkeypatch):
-    write_course(published, course_text("ABC-DEF-2"), "content/courses/ABC-DEF-2.md")
+    for n in range(2, 5):
+        write_course(published, course_text(f"ABC-DEF-{n}"), f"content/courses/ABC-DEF-{n}.md")
     before = snapshot(published / "public")
     from lexom_site import render_pdf
-    real_render = render_pdf.render_sheet
-    done = []
+    real_course_part = render_pdf.PdfRenderer.course_part
 
-    def render_then_crash(env, config, course, cgv):
-        if done:
+    def crash_on_the_third(self, course, cgv, cgv_pages):
+        if course.ref == "ABC-DEF-3":
             raise MemoryError("out of memory")
-        done.append(course.ref)
-        return real_render(env, config, course, cgv)
+        return real_course_part(self, course, cgv, cgv_pages)
 
-    monkeypatch.setattr(render_pdf, "render_sheet", render_then_crash)
+    monkeypatch.setattr(render_pdf.PdfRenderer, "course_part", crash_on_the_third)  # workers are forked: they see it
     result = CliRunner().invoke(main, ["build", "--root", str(published)])
     assert result.exit_code == 3, result.stderr
     assert "internal error (MemoryError: out of memory); nothing was written." in result.stderr
@@ -418,14 +418,14 @@ def test_crash_in_the_middle_of_the_pdfs_leaves_public_as_it_was(published: Path
 
 def test_ctrl_c_during_a_real_build_leaves_public_as_it_was(published: Path):
     """A real process, a real SIGINT while the PDF sheets are being made."""
-    for n in range(2, 9):
+    for n in range(2, 41):
         write_course(published, course_text(f"ABC-DEF-{n}"), f"content/courses/ABC-DEF-{n}.md")
     before = snapshot(published / "public")
     process = subprocess.Popen([sys.executable, "-m", "lexom_site", "build", "--root", str(published)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
-    assert process.stderr.read(len("PDF sheets")) == "PDF sheets"  # the PDF stage has started
-    time.sleep(0.3)
+    assert process.stderr.read(len("PDF sheets")) == "PDF sheets"  # the first sheets are made: 39 to go
+    time.sleep(0.2)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err

@@ -292,7 +292,8 @@ def test_build_fails_when_an_output_drops_a_clause(site: Path, change: str):
     result = invoke("build", "--root", str(site))
     assert result.exit_code == 1
     lines = errors(result)
-    assert "public/pdf/ABC-DEF-1.pdf: error: clause 3.5 is missing from this copy" in lines
+    assert "templates/pdf/cgv.html: error: in the CGV pages of the PDF sheets: clause 3.5 is missing from this copy" \
+        in lines
     if change == "template":
         assert "public/cgv/index.html: error: clause 3.5 is missing from this copy" in lines
     assert not (site / "public").exists()

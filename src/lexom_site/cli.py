@@ -89,17 +89,38 @@ def check(root: Path) -> None:
     click.echo(f"OK: {len(project.catalogue.courses)} course(s) and the CGV are valid.", err=True)
 
 
+def _shard(ctx, param, value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        k, n = (int(part) for part in value.split("/"))
+        if 1 <= k <= n:
+            return k, n
+    except ValueError:
+        pass
+    raise click.BadParameter("expected K/N with 1 <= K <= N, e.g. 2/4")
+
+
 @main.command()
 @ROOT_OPTION
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder  [default: ROOT/public]")
 @click.option("--no-pdf", is_flag=True, help="Build the HTML pages only (faster, for previews).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the PDF sheets  [default: one per CPU core]")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Build cache  [default: .lexom-site-cache beside the output folder]")
+@click.option("--shard", metavar="K/N", callback=_shard, default=None,
+              help="Only make the PDF sheets of part K of N of the catalogue, into the cache; publish nothing "
+                   "(to split a large build over CI jobs, see docs/performance.md).")
 @guarded
-def build(root: Path, out: Path | None, no_pdf: bool) -> None:
+def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_dir: Path | None,
+          shard: tuple[int, int] | None) -> None:
     """Validate, then build the HTML site and the PDF sheets into public/.
 
-    Nothing is written unless everything is valid: the previous output stays
-    as it was when the build fails.
+    Only what changed since the last build is made again; nothing is
+    written when nothing changed. Nothing is published unless everything is
+    valid: the previous output stays as it was when the build fails.
     """
     bar = None
 
@@ -113,14 +134,21 @@ def build(root: Path, out: Path | None, no_pdf: bool) -> None:
             bar.__exit__(None, None, None)
 
     try:
-        report = build_site(root, out, pdf=not no_pdf, progress=progress)
+        report = build_site(root, out, pdf=not no_pdf, progress=progress, jobs=jobs, cache_dir=cache_dir,
+                            shard=shard)
     except BuildError as exc:
         if bar is not None:
             bar.__exit__(None, None, None)
         _report(exc.diagnostics)
         sys.exit(1)
-    click.echo(f"Built {report.pages} page(s) and {report.pdfs} PDF sheet(s) into {report.out_dir} "
-               f"in {report.seconds:.1f} s.", err=True)
+    if shard is not None:
+        click.echo(f"Made {report.pdfs} PDF sheet(s) of part {shard[0]}/{shard[1]} into the cache "
+                   f"({report.reused} already there) in {report.seconds:.1f} s.", err=True)
+    elif report.up_to_date:
+        click.echo(f"Nothing to do: {report.out_dir} is up to date ({report.seconds:.1f} s).", err=True)
+    else:
+        click.echo(f"Built {report.pages} page(s) and {report.pdfs} PDF sheet(s) into {report.out_dir} "
+                   f"({report.reused} file(s) unchanged) in {report.seconds:.1f} s.", err=True)
 
 
 @main.command("legal-diff")

@@ -120,6 +120,39 @@ class Course:
         return f"{self.duration_days} Jour" + ("s" if self.duration_days > 1 else "")
 
 
+def course_to_json(course: Course) -> dict[str, Any]:
+    """A course as JSON values (for the build cache); `course_from_json` is the inverse."""
+    values = {name: getattr(course, name) for name in course.__dataclass_fields__}
+    values["extra"], values["field_lines"] = dict(course.extra), dict(course.field_lines)
+    values["programme"] = {
+        "intro": list(course.programme.intro),
+        "half_days": [{"day": h.day, "period": h.period, "line": h.line,
+                       "modules": [{"number": m.number, "title": m.title, "bullets": list(m.bullets), "line": m.line}
+                                   for m in h.modules]} for h in course.programme.half_days],
+    }
+    return values
+
+
+def _tuples(value: Any) -> Any:
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _tuples(v) for k, v in value.items()}
+    return value
+
+
+def course_from_json(values: dict[str, Any]) -> Course:
+    values = dict(values)
+    programme = values.pop("programme")
+    half_days = tuple(HalfDay(h["day"], h["period"], tuple(Module(m["number"], m["title"], tuple(m["bullets"]),
+                                                                   m["line"]) for m in h["modules"]), h["line"])
+                      for h in programme["half_days"])
+    for name in ("objectives", "teaching_methods", "evaluation_methods"):
+        values[name] = tuple(values[name])
+    values["extra"] = _tuples(values["extra"])
+    return _course_from_values({**values, "programme": Programme(tuple(programme["intro"]), half_days)})
+
+
 def _course_from_values(values: dict[str, Any]) -> Course:
     values["extra"] = MappingProxyType(values["extra"])
     values["field_lines"] = MappingProxyType(values["field_lines"])

@@ -38,32 +38,69 @@ def _safe_relative(path: str) -> PurePosixPath:
     return relative
 
 
+class Staging:
+    """A new output folder being filled beside the old one, then swapped in.
+
+    Use it as a context manager: leaving the block with an exception (Ctrl-C
+    included) removes the new folder and leaves the old output untouched;
+    `commit()` swaps the new folder in place of the old in one rename."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir.resolve()
+        self.out_dir.parent.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.new-", dir=self.out_dir.parent))
+        self.committed = False
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if not self.committed:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _target(self, path: str) -> Path:
+        target = self.folder / _safe_relative(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def write(self, path: str, data: bytes) -> None:
+        self._target(path).write_bytes(data)
+
+    def link(self, path: str, existing: Path) -> None:
+        """Publish an existing file (from the previous output or the cache)
+        without copying it: a hard link keeps its bytes and modification time."""
+        target = self._target(path)
+        try:
+            os.link(existing, target)
+        except OSError:  # a file system without hard links
+            shutil.copy2(existing, target)
+
+    def commit(self) -> None:
+        (self.folder / MARKER).write_text("built by lexom-site; this folder is replaced on every build\n")
+        os.chmod(self.folder, 0o755)  # mkdtemp makes it private; a published site must be readable
+        backup: Path | None = None
+        try:
+            if self.out_dir.exists():
+                backup = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.old-", dir=self.out_dir.parent))
+                os.rename(self.out_dir, backup / "site")
+            try:
+                os.rename(self.folder, self.out_dir)
+            except BaseException:
+                if backup is not None:
+                    os.rename(backup / "site", self.out_dir)
+                raise
+            self.committed = True
+        finally:
+            if backup is not None:
+                shutil.rmtree(backup, ignore_errors=True)
+
+
 def write_output(out_dir: Path, files: Iterable[OutputFile]) -> None:
     """Write `files` into a fresh folder and swap it in place of `out_dir`."""
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
-    backup: Path | None = None
-    try:
+    with Staging(out_dir) as staging:
         for file in files:
-            target = staging / _safe_relative(file.path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(file.data)
-        (staging / MARKER).write_text("built by lexom-site; this folder is replaced on every build\n")
-        os.chmod(staging, 0o755)  # mkdtemp makes it private; a published site must be readable
-        if out_dir.exists():
-            backup = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-            os.rename(out_dir, backup / "site")
-        try:
-            os.rename(staging, out_dir)
-        except BaseException:
-            if backup is not None:
-                os.rename(backup / "site", out_dir)
-            raise
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        if backup is not None:
-            shutil.rmtree(backup, ignore_errors=True)
+            staging.write(file.path, file.data)
+        staging.commit()
 
 
 def collect_assets(assets_dir: Path, prefix: str = "assets") -> list[OutputFile]:

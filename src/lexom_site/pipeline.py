@@ -1,28 +1,33 @@
-"""The whole pipeline: load and validate everything, render, then write.
+"""The whole pipeline: load and validate everything, plan, render, then write.
 
-    config -> content + legal -> render_html -> render_pdf -> output
+    config -> content + legal -> plan (cache keys) -> render_html -> render_pdf -> verify -> output
 
-Nothing is written before the whole catalogue is valid and every page and
-PDF has been rendered in memory.
+Nothing is published before the whole catalogue is valid and every page and
+PDF has been made and verified: outputs are written into a new folder beside
+the old one, swapped in at the end. Outputs whose inputs did not change are
+reused from the previous build or the cache (see cache.py); a build where
+nothing changed writes nothing at all.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
-from .config import SiteConfig, load_config
-from .content import Catalogue, Course, course_paths, make_catalogue, read_course
-from .diagnostics import BuildError, Diagnostic
-from .legal import Cgv, load_cgv
+from .cache import CACHE_DIR_NAME, BuildCache, code_key, combine, file_intact, sha256, template_keys
+from .config import CONFIG_FILE, SiteConfig, load_config
+from .content import Catalogue, Course, course_from_json, course_paths, course_to_json, make_catalogue, read_course
+from .diagnostics import BuildError, Diagnostic, display_path
+from .legal import CGV_FILE, Cgv, load_cgv
 from .legal_lint import Linter, LintFile, lint_project
-from .source import source_reader
-from .output import check_output_dir, collect_assets, write_output
-from .render_html import OutputFile, course_pdf_path, make_environment, render_site
+from .output import MARKER, Staging, check_output_dir
+from .render_html import CGV_PAGE, OutputFile, course_pdf_path, make_environment, render_page, site_pages
+from .source import Reader, source_reader
 from .verify import verify_cgv_copies
 
 Progress = Callable[[str, int, int], None]  # stage, done, total
@@ -33,44 +38,82 @@ class Project:
     config: SiteConfig
     catalogue: Catalogue
     cgv: Cgv
+    digests: dict[str, str] = dataclasses.field(default_factory=dict)  # course ref / "cgv" -> SHA-256 of the file
+    valid: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)  # cache entries of the courses
 
 
 @dataclass(frozen=True)
 class BuildReport:
     out_dir: Path
-    pages: int
-    pdfs: int
+    pages: int  # HTML pages made (not reused)
+    pdfs: int  # PDF sheets made (not reused)
+    reused: int  # outputs reused from the previous build or the cache
     seconds: float
+    up_to_date: bool = False
+    stages: dict[str, float] = dataclasses.field(default_factory=dict)  # seconds per stage
 
 
 PARALLEL_CHECK_FROM = 200  # course files; below this, starting processes costs more than it saves
 
 
-def load_project(root: Path, jobs: int | None = None) -> Project:
+def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None = None,
+                 reader: Reader | None = None) -> Project:
     """Read and validate every source; raise BuildError with all problems.
 
     Course files are read, parsed and linted one by one, in parallel worker
-    processes for a large catalogue (`jobs`: how many; default all cores)."""
+    processes for a large catalogue (`jobs`: how many; default all cores).
+    With a `cache`, a course file whose bytes, configuration, CGV and program
+    are those of a previous valid build is taken from it instead."""
     config = load_config(root)
-    reader = source_reader()
+    reader = reader or source_reader()
     diagnostics: list[Diagnostic] = []
     cgv = None
     try:
         cgv = load_cgv(config, reader)
     except BuildError as exc:
         diagnostics += exc.diagnostics
+    cgv_source, _ = reader(config.legal_dir / CGV_FILE, display_path(config.legal_dir / CGV_FILE, config.root))
+    validity = combine(code_key(), _file_digest(config.root / CONFIG_FILE), cgv_source.digest if cgv_source else "")
     paths, found = course_paths(config)
     diagnostics += found
-    courses = []
-    for course, found in _check_courses(config, cgv, paths, jobs):
+    courses: list[Course] = []
+    digests: dict[str, str] = {"cgv": cgv_source.digest if cgv_source else ""}
+    valid: dict[str, dict[str, Any]] = {}
+    to_check = []
+    for path in paths:
+        name = path.name
+        source, _ = reader(path, display_path(path, config.root))
+        entry = cache.courses.get(name) if cache else None
+        if source is not None and entry and entry.get("sha256") == source.digest and entry.get("key") == validity:
+            try:
+                course = dataclasses.replace(course_from_json(entry["course"]), path=source.path)
+            except (KeyError, TypeError, ValueError):
+                to_check.append(path)
+                continue
+            courses.append(course)
+            digests[course.ref], valid[name] = source.digest, entry
+        else:
+            to_check.append(path)
+    for path, (course, found) in zip(to_check, _check_courses(config, cgv, to_check, jobs)):
         diagnostics += found
         if course is not None:
             courses.append(course)
+            source, _ = reader(path, display_path(path, config.root))
+            digests[course.ref] = source.digest if source else ""
+            if not found:
+                valid[path.name] = {"sha256": digests[course.ref], "key": validity, "course": course_to_json(course)}
     diagnostics += lint_project(config, cgv, reader, skip_courses=True)
     diagnostics = list(dict.fromkeys(diagnostics))  # a file unreadable for two stages is reported once
     if any(d.is_error for d in diagnostics) or cgv is None:
         raise BuildError(diagnostics)
-    return Project(config, make_catalogue(courses), cgv)
+    return Project(config, make_catalogue(courses), cgv, digests, valid)
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return sha256(path.read_bytes())
+    except OSError:
+        return ""
 
 
 _worker_state: tuple[SiteConfig, Linter] | None = None
@@ -100,35 +143,192 @@ def _check_courses(config: SiteConfig, cgv: Cgv | None, paths: list[Path], jobs:
         _worker_state = None
 
 
-def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress: Progress | None = None) -> BuildReport:
-    started = time.perf_counter()
-    project = load_project(root)
+@dataclass(frozen=True)
+class Planned:
+    """An output file to publish, and the key of everything it is made from."""
+
+    path: str
+    key: str
+    kind: str  # "page", "asset" or "pdf"
+    subject: Any  # the Page, the asset's Path, or the Course
+
+
+def _files_under(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
+def plan_outputs(project: Project, *, pdf: bool = True) -> tuple[list[Planned], dict[str, str]]:
+    """Every output file with its key; and the keys of the CGV parts of the PDFs (by template)."""
     config = project.config
-    out_dir = (out_dir or config.root / "public").resolve()
-    check_output_dir(out_dir, config.root)
-    env = make_environment(config)
-
-    files: list[OutputFile] = render_site(env, config, project.catalogue, project.cgv)
-    pages = len(files)
-    files += collect_assets(config.assets_dir)
-    pdfs = 0
+    templates = {p.relative_to(config.templates_dir).as_posix(): sha256(p.read_bytes())
+                 for p in _files_under(config.templates_dir)}
+    tkeys = template_keys(config.templates_dir, templates)
+    assets = [(p, sha256(p.read_bytes())) for p in _files_under(config.assets_dir)]
+    assets_key = combine(*(f"{p.relative_to(config.assets_dir).as_posix()}:{d}" for p, d in assets))
+    common = combine(code_key(), _file_digest(config.root / CONFIG_FILE))
+    digests = project.digests
+    catalogue_key = combine(*(f"{c.ref}:{digests.get(c.ref, '')}" for c in project.catalogue.courses))
+    planned: list[Planned] = []
+    for page in site_pages(project.catalogue, project.cgv):
+        data = {"catalogue": catalogue_key, "cgv": digests["cgv"]}.get(page.depends_on, digests.get(page.depends_on))
+        planned.append(Planned(page.path, combine(common, tkeys.get(page.template, ""), str(data)), "page", page))
+    for path, digest in assets:
+        planned.append(Planned(f"assets/{path.relative_to(config.assets_dir).as_posix()}", digest, "asset", path))
+    pdf_common = combine(common, tkeys.get("pdf/sheet.html", ""), tkeys.get("pdf/cgv.html", ""), assets_key,
+                         digests["cgv"])
     if pdf:
-        from .render_pdf import render_sheet  # WeasyPrint takes 0.7 s to import: only when PDFs are made
+        for course in project.catalogue.courses:
+            planned.append(Planned(course_pdf_path(course), combine(pdf_common, digests.get(course.ref, "")), "pdf",
+                                   course))
+    return planned, {"cgv": combine(common, tkeys.get("pdf/cgv.html", ""), assets_key, digests["cgv"], "cgv-part")}
 
-        courses = project.catalogue.courses
-        failures: list[Diagnostic] = []
-        for index, course in enumerate(courses):
-            try:
-                files.append(OutputFile(course_pdf_path(course), render_sheet(env, config, course, project.cgv)))
-                pdfs += 1
-            except BuildError as exc:  # go on: every sheet's problems are reported in one run
-                failures += exc.diagnostics
-            if progress:
-                progress("pdf", index + 1, len(courses))
-        if failures:
-            raise BuildError(list(dict.fromkeys(failures)))
-    problems = verify_cgv_copies(project.cgv, files, out_dir.name)
-    if problems:
-        raise BuildError(problems)
-    write_output(out_dir, files)
-    return BuildReport(out_dir, pages, pdfs, time.perf_counter() - started)
+
+def _up_to_date(out_dir: Path, planned: list[Planned], cache: BuildCache) -> bool:
+    """Is every output there, intact, made from the same inputs, and nothing else?"""
+    if set(cache.outputs) != {p.path for p in planned} or not (out_dir / MARKER).is_file():
+        return False
+    present = {p.relative_to(out_dir).as_posix() for p in _files_under(out_dir)} - {MARKER}
+    if present != set(cache.outputs):
+        return False
+    return all(cache.outputs[p.path]["key"] == p.key and file_intact(out_dir / p.path, cache.outputs[p.path]["sha256"])
+               for p in planned)
+
+
+def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress: Progress | None = None,
+          jobs: int | None = None, cache_dir: Path | None = None, shard: tuple[int, int] | None = None
+          ) -> BuildReport:
+    """Validate, then make every output that changed and publish the whole site into `out_dir`.
+
+    `shard=(k, n)` makes only the PDF sheets of the k-th of n parts of the
+    catalogue, into the cache, and publishes nothing (see docs/performance.md)."""
+    started = time.perf_counter()
+    stages: dict[str, float] = {}
+
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        stages[name] = stages.get(name, 0.0) + now - since
+        return now
+
+    root = root.resolve()
+    out_dir = (out_dir or root / "public").resolve()
+    cache = BuildCache.open((cache_dir or out_dir.parent / CACHE_DIR_NAME).resolve(), out_dir.name)
+    t = time.perf_counter()
+    project = load_project(root, jobs, cache)
+    config = project.config
+    check_output_dir(out_dir, config.root)
+    planned, part_keys = plan_outputs(project, pdf=pdf)
+    pdf_keys = {p.subject.ref: p.key for p in planned if p.kind == "pdf"}
+    t = lap("load", t)
+    if shard is not None:
+        k, n = shard
+        courses = [p.subject for i, p in enumerate(sorted((p for p in planned if p.kind == "pdf"),
+                                                           key=lambda p: p.subject.ref)) if i % n == k - 1]
+        todo = [c for c in courses if cache.get_pdf(pdf_keys[c.ref]) is None]
+        made = _render_pdfs(project, todo, part_keys, cache, jobs, progress,
+                            lambda course, data: cache.put_pdf(pdf_keys[course.ref], data))
+        lap("pdf", t)
+        return BuildReport(out_dir, 0, made, len(courses) - made, time.perf_counter() - started, stages=stages)
+    if _up_to_date(out_dir, planned, cache):
+        cache.courses = project.valid
+        lap("plan", t)
+        return BuildReport(out_dir, 0, 0, len(planned), time.perf_counter() - started, up_to_date=True,
+                           stages=stages)
+    t = lap("plan", t)
+    env = make_environment(config)
+    pages = pdfs = reused = 0
+    written: dict[str, str] = {}  # path -> sha256
+    with Staging(out_dir) as staging:
+        to_render: list[Course] = []
+        new_files: list[OutputFile] = []
+        for item in planned:
+            previous = cache.outputs.get(item.path)
+            if previous and previous["key"] == item.key and file_intact(out_dir / item.path, previous["sha256"]):
+                staging.link(item.path, out_dir / item.path)
+                written[item.path] = previous["sha256"]
+                reused += 1
+            elif item.kind == "page":
+                file = render_page(env, config, item.subject)
+                staging.write(file.path, file.data)
+                written[item.path] = sha256(file.data)
+                new_files.append(file)
+                pages += 1
+            elif item.kind == "asset":
+                data = item.subject.read_bytes()
+                staging.write(item.path, data)
+                written[item.path] = sha256(data)
+            else:
+                cached = cache.get_pdf(item.key)
+                if cached is not None:
+                    staging.link(item.path, cache.put_pdf(item.key, cached))
+                    written[item.path] = sha256(cached)
+                    reused += 1
+                else:
+                    to_render.append(item.subject)
+        t = lap("html", t)
+        problems = verify_cgv_copies(project.cgv, [f for f in new_files if f.path == CGV_PAGE], out_dir.name)
+
+        def publish(course: Course, data: bytes) -> None:
+            path = course_pdf_path(course)
+            staging.link(path, cache.put_pdf(pdf_keys[course.ref], data))
+            written[path] = sha256(data)
+
+        try:
+            pdfs = _render_pdfs(project, to_render, part_keys, cache, jobs, progress, publish)
+        except BuildError as exc:
+            problems += exc.diagnostics
+        if problems:
+            raise BuildError(problems)
+        t = lap("pdf", t)
+        staging.commit()
+    cache.outputs = {item.path: {"key": item.key, "sha256": written[item.path]} for item in planned}
+    cache.courses = project.valid
+    cache.save()
+    cache.prune_pdfs([p.key for p in planned if p.kind == "pdf"] + [_part_key(part_keys, n) for n in range(1, 21)])
+    lap("write", t)
+    return BuildReport(out_dir, pages, pdfs, reused, time.perf_counter() - started, stages=stages)
+
+
+
+
+def _part_key(part_keys: dict[str, str], pages: int) -> str:
+    return combine(part_keys["cgv"], str(pages))
+
+
+def _render_pdfs(project: Project, courses: list[Course], part_keys: dict[str, str],
+                 cache: BuildCache, jobs: int | None, progress: Progress | None,
+                 publish: Callable[[Course, bytes], None]) -> int:
+    """Lay out the sheets of `courses` (CGV parts from the cache when there), verify, publish each."""
+    if not courses:
+        return 0
+    from .render_pdf import Part, page_count, render_sheets  # WeasyPrint takes 0.7 s to import: only when needed
+
+    parts: dict[int, Part] = {}
+    for pages in range(1, 21):
+        data = cache.get_pdf(_part_key(part_keys, pages))
+        if data is not None:
+            parts[pages] = Part(data, page_count(data))
+    done = 0
+
+    def on_sheet(course: Course, sheet: Part) -> None:
+        nonlocal done
+        if page_count(sheet.pdf) != sheet.pages:
+            raise BuildError([Diagnostic(course.path, 0, 0, f"the PDF sheet has {page_count(sheet.pdf)} pages "
+                                         f"instead of {sheet.pages} after joining the CGV")])
+        publish(course, sheet.pdf)
+        done += 1
+        if progress:
+            progress("pdf", done, len(courses))
+
+    def check_part(pages: int, part: Part) -> None:
+        """CGV pages made for this build are checked word for word before any sheet carrying them is published."""
+        config = project.config
+        problems = verify_cgv_copies(project.cgv, [OutputFile("cgv-part.pdf", part.pdf)], "")
+        if problems:
+            template = display_path(config.templates_dir / "pdf" / "cgv.html", config.root)
+            raise BuildError([dataclasses.replace(problem, path=template, message=f"in the CGV pages of the PDF "
+                                                  f"sheets: {problem.message}") for problem in problems])
+        cache.put_pdf(_part_key(part_keys, pages), part.pdf)
+
+    render_sheets(project.config, project.cgv, courses, jobs=jobs, cgv_parts=parts, on_sheet=on_sheet,
+                  check_part=check_part)
+    return done

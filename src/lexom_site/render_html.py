@@ -14,7 +14,7 @@ import os
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -57,7 +57,6 @@ def course_pdf_path(course: Course) -> str:
 
 
 CGV_PAGE = "cgv/index.html"
-SHEET_TEMPLATE = "pdf/sheet.html"
 
 
 def _root_prefix(page_path: str) -> str:
@@ -93,25 +92,39 @@ def _template_frame(exc: BaseException, templates_dir: Path) -> tuple[Path | Non
     return found
 
 
-def render_site(env: jinja2.Environment, config: SiteConfig, catalogue: Catalogue, cgv: Cgv,
-                on_page: Callable[[str], None] | None = None) -> list[OutputFile]:
-    """Every HTML page of the site, in memory."""
-    pages: list[tuple[str, str, dict[str, Any]]] = [
-        ("index.html", "index.html", {"catalogue": catalogue}),
-        (CGV_PAGE, "cgv.html", {"cgv": cgv}),
-    ]
+@dataclass(frozen=True)
+class Page:
+    """One HTML page to render: its output path, template and context, and
+    what its content depends on besides the templates and configuration
+    ("catalogue", "cgv" or a course reference), for the build cache."""
+
+    path: str
+    template: str
+    context: dict[str, Any]
+    depends_on: str
+
+
+def site_pages(catalogue: Catalogue, cgv: Cgv) -> list[Page]:
+    """Every HTML page of the site (not rendered yet)."""
+    pages = [Page("index.html", "index.html", {"catalogue": catalogue}, "catalogue"),
+             Page(CGV_PAGE, "cgv.html", {"cgv": cgv}, "cgv")]
     for course in catalogue.courses:
-        pages.append((course_page_path(course), "course.html",
-                      {"course": course, "pdf_url": _root_prefix(course_page_path(course)) + course_pdf_path(course)}))
-    files = []
-    for path, template, context in pages:
-        html = render_template(env, config, template, root=_root_prefix(path), page_path=path,
-                               course_url=lambda c, p=path: _root_prefix(p) + course_page_path(c),
-                               cgv_url=_root_prefix(path) + CGV_PAGE, **context)
-        files.append(OutputFile(path, html.encode("utf-8")))
-        if on_page:
-            on_page(path)
-    return files
+        path = course_page_path(course)
+        pages.append(Page(path, "course.html", {"course": course, "pdf_url": _root_prefix(path) +
+                                                course_pdf_path(course)}, course.ref))
+    return pages
+
+
+def render_page(env: jinja2.Environment, config: SiteConfig, page: Page) -> OutputFile:
+    html = render_template(env, config, page.template, root=_root_prefix(page.path), page_path=page.path,
+                           course_url=lambda c, p=page.path: _root_prefix(p) + course_page_path(c),
+                           cgv_url=_root_prefix(page.path) + CGV_PAGE, **page.context)
+    return OutputFile(page.path, html.encode("utf-8"))
+
+
+def render_site(env: jinja2.Environment, config: SiteConfig, catalogue: Catalogue, cgv: Cgv) -> list[OutputFile]:
+    """Every HTML page of the site, in memory."""
+    return [render_page(env, config, page) for page in site_pages(catalogue, cgv)]
 
 
 def document_date(cgv: Cgv) -> str:
@@ -122,8 +135,3 @@ def document_date(cgv: Cgv) -> str:
         moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return cgv.effective_date.isoformat()
-
-
-def render_sheet_html(env: jinja2.Environment, config: SiteConfig, course: Course, cgv: Cgv) -> str:
-    """The HTML document WeasyPrint lays out for one course sheet."""
-    return render_template(env, config, SHEET_TEMPLATE, course=course, cgv=cgv, document_date=document_date(cgv))
