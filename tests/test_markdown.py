@@ -74,3 +74,11 @@ def test_the_cgv_is_read_identically_by_both_readers(monkeypatch):
         patch.setattr(markdown, "simple_block_tree", lambda text: None)
         slow = parse_cgv(Source("cgv.md", text), facts)
     assert fast == slow and fast[0] is not None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60) | st.sampled_from(
+    ["A l'issue : x", "50 % du prix", "« guillemets »", "a & b", "<b>", "**gras**", "x  ", " y", "é\u0301",
+     "http://lexom.fr", "a\\b", "1. un", "# dièse", "- tiret", "Tom's \"quote\""]))
+def test_the_fast_inline_rendering_is_markdown_it(text: str):
+    assert markdown.render_inline(text) == markdown.markdown().renderInline(text)

@@ -126,6 +126,8 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
 
     def progress(stage: str, done: int, total: int) -> None:
         nonlocal bar
+        if not sys.stderr.isatty():  # a progress bar is for people watching a terminal, not for CI logs
+            return
         if bar is None:
             bar = click.progressbar(length=total, label="PDF sheets", file=sys.stderr)
             bar.__enter__()

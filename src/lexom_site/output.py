@@ -50,6 +50,7 @@ class Staging:
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.new-", dir=self.out_dir.parent))
         self.committed = False
+        self._folders: set[Path] = {self.folder}
 
     def __enter__(self) -> Staging:
         return self
@@ -60,7 +61,9 @@ class Staging:
 
     def _target(self, path: str) -> Path:
         target = self.folder / _safe_relative(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         return target
 
     def write(self, path: str, data: bytes) -> None:
@@ -76,7 +79,8 @@ class Staging:
             shutil.copy2(existing, target)
 
     def commit(self) -> None:
-        (self.folder / MARKER).write_text("built by lexom-site; this folder is replaced on every build\n")
+        if not (self.folder / MARKER).exists():
+            (self.folder / MARKER).write_text("built by lexom-site; this folder is replaced on every build\n")
         os.chmod(self.folder, 0o755)  # mkdtemp makes it private; a published site must be readable
         backup: Path | None = None
         try:

@@ -26,7 +26,7 @@ from .diagnostics import BuildError, Diagnostic, display_path
 from .legal import CGV_FILE, Cgv, load_cgv
 from .legal_lint import Linter, LintFile, lint_project
 from .output import MARKER, Staging, check_output_dir
-from .render_html import CGV_PAGE, OutputFile, course_pdf_path, make_environment, render_page, site_pages
+from .render_html import CGV_PAGE, OutputFile, course_page, course_pdf_path, make_environment, render_page, site_pages
 from .source import Reader, source_reader
 from .verify import verify_cgv_copies
 
@@ -40,6 +40,7 @@ class Project:
     cgv: Cgv
     digests: dict[str, str] = dataclasses.field(default_factory=dict)  # course ref / "cgv" -> SHA-256 of the file
     valid: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)  # cache entries of the courses
+    prerendered: dict[str, str] = dataclasses.field(default_factory=dict)  # pages already in staging -> SHA-256
 
 
 @dataclass(frozen=True)
@@ -57,13 +58,15 @@ PARALLEL_CHECK_FROM = 200  # course files; below this, starting processes costs 
 
 
 def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None = None,
-                 reader: Reader | None = None) -> Project:
+                 reader: Reader | None = None, pages_into: Staging | None = None) -> Project:
     """Read and validate every source; raise BuildError with all problems.
 
     Course files are read, parsed and linted one by one, in parallel worker
     processes for a large catalogue (`jobs`: how many; default all cores).
     With a `cache`, a course file whose bytes, configuration, CGV and program
-    are those of a previous valid build is taken from it instead."""
+    are those of a previous valid build is taken from it instead. With
+    `pages_into`, the page of each course read anew is rendered into that
+    staging folder by the same worker (`Project.prerendered`)."""
     config = load_config(root)
     reader = reader or source_reader()
     diagnostics: list[Diagnostic] = []
@@ -79,6 +82,7 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
     courses: list[Course] = []
     digests: dict[str, str] = {"cgv": cgv_source.digest if cgv_source else ""}
     valid: dict[str, dict[str, Any]] = {}
+    prerendered: dict[str, str] = {}
     to_check = []
     for path in paths:
         name = path.name
@@ -94,8 +98,11 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
             digests[course.ref], valid[name] = source.digest, entry
         else:
             to_check.append(path)
-    for path, (course, found) in zip(to_check, _check_courses(config, cgv, to_check, jobs)):
+    for path, (course, found, page) in zip(to_check, _check_courses(config, cgv, to_check, jobs, reader,
+                                                                     pages_into)):
         diagnostics += found
+        if page is not None:
+            prerendered[page[0]] = page[1]
         if course is not None:
             courses.append(course)
             source, _ = reader(path, display_path(path, config.root))
@@ -106,7 +113,7 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
     diagnostics = list(dict.fromkeys(diagnostics))  # a file unreadable for two stages is reported once
     if any(d.is_error for d in diagnostics) or cgv is None:
         raise BuildError(diagnostics)
-    return Project(config, make_catalogue(courses), cgv, digests, valid)
+    return Project(config, make_catalogue(courses), cgv, digests, valid, prerendered)
 
 
 def _file_digest(path: Path) -> str:
@@ -116,27 +123,47 @@ def _file_digest(path: Path) -> str:
         return ""
 
 
-_worker_state: tuple[SiteConfig, Linter] | None = None
+@dataclass
+class _WorkerState:
+    config: SiteConfig
+    linter: Linter
+    reader: Reader
+    pages_into: Staging | None
+    env: Any = None
 
 
-def _check_course(path: Path) -> tuple[Course | None, list[Diagnostic]]:
-    assert _worker_state is not None
-    config, linter = _worker_state
-    source, course, diagnostics = read_course(path, config)
+_worker_state: _WorkerState | None = None
+
+
+def _check_course(path: Path) -> tuple[Course | None, list[Diagnostic], tuple[str, str] | None]:
+    """Read, parse and lint one course file; render its page when asked."""
+    state = _worker_state
+    assert state is not None
+    source, course, diagnostics = read_course(path, state.config, state.reader)
     if source is not None:
-        diagnostics += linter.lint(LintFile(source.path, source.text, "course"))
-    return course, diagnostics
+        diagnostics += state.linter.lint(LintFile(source.path, source.text, "course"))
+    page = None
+    if course is not None and not diagnostics and state.pages_into is not None:
+        if state.env is None:
+            state.env = make_environment(state.config)
+        try:
+            file = render_page(state.env, state.config, course_page(course))
+            state.pages_into.write(file.path, file.data)
+            page = (file.path, sha256(file.data))
+        except BuildError as exc:  # a template error: the same for every course, reported once
+            diagnostics += exc.diagnostics
+    return course, diagnostics, page
 
 
-def _check_courses(config: SiteConfig, cgv: Cgv | None, paths: list[Path], jobs: int | None
-                   ) -> list[tuple[Course | None, list[Diagnostic]]]:
+def _check_courses(config: SiteConfig, cgv: Cgv | None, paths: list[Path], jobs: int | None, reader: Reader,
+                   pages_into: Staging | None) -> list[tuple[Course | None, list[Diagnostic], tuple[str, str] | None]]:
     global _worker_state
-    _worker_state = (config, Linter(config, cgv))
+    _worker_state = _WorkerState(config, Linter(config, cgv), reader, pages_into)
     jobs = jobs or os.cpu_count() or 1
     try:
         if jobs < 2 or len(paths) < PARALLEL_CHECK_FROM or "fork" not in multiprocessing.get_all_start_methods():
             return [_check_course(path) for path in paths]
-        # fork: the workers start with the configuration and the linter already built
+        # fork: the workers start with the configuration, the linter and the sources already read
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             return pool.map(_check_course, paths, chunksize=max(1, len(paths) // (jobs * 4)))
     finally:
@@ -211,38 +238,40 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
 
     root = root.resolve()
     out_dir = (out_dir or root / "public").resolve()
+    check_output_dir(out_dir, root)
     cache = BuildCache.open((cache_dir or out_dir.parent / CACHE_DIR_NAME).resolve(), out_dir.name)
     t = time.perf_counter()
-    project = load_project(root, jobs, cache)
-    config = project.config
-    check_output_dir(out_dir, config.root)
-    planned, part_keys = plan_outputs(project, pdf=pdf)
-    pdf_keys = {p.subject.ref: p.key for p in planned if p.kind == "pdf"}
-    t = lap("load", t)
-    if shard is not None:
-        k, n = shard
-        courses = [p.subject for i, p in enumerate(sorted((p for p in planned if p.kind == "pdf"),
-                                                           key=lambda p: p.subject.ref)) if i % n == k - 1]
-        todo = [c for c in courses if cache.get_pdf(pdf_keys[c.ref]) is None]
-        made = _render_pdfs(project, todo, part_keys, cache, jobs, progress,
-                            lambda course, data: cache.put_pdf(pdf_keys[course.ref], data))
-        lap("pdf", t)
-        return BuildReport(out_dir, 0, made, len(courses) - made, time.perf_counter() - started, stages=stages)
-    if _up_to_date(out_dir, planned, cache):
-        cache.courses = project.valid
-        lap("plan", t)
-        return BuildReport(out_dir, 0, 0, len(planned), time.perf_counter() - started, up_to_date=True,
-                           stages=stages)
-    t = lap("plan", t)
-    env = make_environment(config)
-    pages = pdfs = reused = 0
-    written: dict[str, str] = {}  # path -> sha256
     with Staging(out_dir) as staging:
+        project = load_project(root, jobs, cache, pages_into=None if shard else staging)
+        config = project.config
+        planned, part_keys = plan_outputs(project, pdf=pdf)
+        pdf_keys = {p.subject.ref: p.key for p in planned if p.kind == "pdf"}
+        t = lap("load", t)
+        if shard is not None:
+            k, n = shard
+            courses = [p.subject for i, p in enumerate(sorted((p for p in planned if p.kind == "pdf"),
+                                                               key=lambda p: p.subject.ref)) if i % n == k - 1]
+            todo = [c for c in courses if cache.get_pdf(pdf_keys[c.ref]) is None]
+            made = _render_pdfs(project, todo, part_keys, cache, jobs, progress,
+                                lambda course, data: cache.put_pdf(pdf_keys[course.ref], data))
+            lap("pdf", t)
+            return BuildReport(out_dir, 0, made, len(courses) - made, time.perf_counter() - started, stages=stages)
+        if not project.prerendered and _up_to_date(out_dir, planned, cache):
+            lap("plan", t)
+            return BuildReport(out_dir, 0, 0, len(planned), time.perf_counter() - started, up_to_date=True,
+                               stages=stages)
+        t = lap("plan", t)
+        env = make_environment(config)
+        pages = pdfs = reused = 0
+        written: dict[str, str] = {}  # path -> sha256
         to_render: list[Course] = []
         new_files: list[OutputFile] = []
         for item in planned:
             previous = cache.outputs.get(item.path)
-            if previous and previous["key"] == item.key and file_intact(out_dir / item.path, previous["sha256"]):
+            if item.path in project.prerendered:
+                written[item.path] = project.prerendered[item.path]
+                pages += 1
+            elif previous and previous["key"] == item.key and file_intact(out_dir / item.path, previous["sha256"]):
                 staging.link(item.path, out_dir / item.path)
                 written[item.path] = previous["sha256"]
                 reused += 1
@@ -264,6 +293,8 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
                     reused += 1
                 else:
                     to_render.append(item.subject)
+        if (out_dir / MARKER).is_file():
+            staging.link(MARKER, out_dir / MARKER)  # unchanged: keep it as it is
         t = lap("html", t)
         problems = verify_cgv_copies(project.cgv, [f for f in new_files if f.path == CGV_PAGE], out_dir.name)
 
@@ -286,8 +317,6 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
     cache.prune_pdfs([p.key for p in planned if p.kind == "pdf"] + [_part_key(part_keys, n) for n in range(1, 21)])
     lap("write", t)
     return BuildReport(out_dir, pages, pdfs, reused, time.perf_counter() - started, stages=stages)
-
-
 
 
 def _part_key(part_keys: dict[str, str], pages: int) -> str:

@@ -108,11 +108,13 @@ def site_pages(catalogue: Catalogue, cgv: Cgv) -> list[Page]:
     """Every HTML page of the site (not rendered yet)."""
     pages = [Page("index.html", "index.html", {"catalogue": catalogue}, "catalogue"),
              Page(CGV_PAGE, "cgv.html", {"cgv": cgv}, "cgv")]
-    for course in catalogue.courses:
-        path = course_page_path(course)
-        pages.append(Page(path, "course.html", {"course": course, "pdf_url": _root_prefix(path) +
-                                                course_pdf_path(course)}, course.ref))
-    return pages
+    return pages + [course_page(course) for course in catalogue.courses]
+
+
+def course_page(course: Course) -> Page:
+    path = course_page_path(course)
+    return Page(path, "course.html", {"course": course, "pdf_url": _root_prefix(path) + course_pdf_path(course)},
+                course.ref)
 
 
 def render_page(env: jinja2.Environment, config: SiteConfig, page: Page) -> OutputFile:

@@ -1,11 +1,11 @@
 """PDF sheets with WeasyPrint: the course sheet, then the canonical CGV.
 
-The CGV takes about six pages and as much layout time as five course
+The CGV takes about six pages and as much layout time as three course
 sheets, and it is the same in every sheet. So it is laid out once per build
 for each page count of the course part that occurs (usually 1 to 3), and
-joined to each sheet as PDF pages (pypdfium2). Each part reserves empty
-pages for the other while it is laid out, so that « page X / Y » counts the
-whole sheet; the empty pages are dropped.
+joined to each sheet as PDF pages (pypdfium2). Each part is told how many
+pages the other has, so that « page X / Y » counts the whole sheet
+(templates/partials/pdf_page_numbers.html).
 
 Sheets are laid out in parallel worker processes (`render_sheets`), a
 bounded pool whose workers are replaced every few dozen sheets so memory
@@ -45,7 +45,8 @@ from .render_html import document_date, make_environment, render_template
 
 SHEET_TEMPLATE = "pdf/sheet.html"
 CGV_TEMPLATE = "pdf/cgv.html"
-SHEETS_PER_WORKER = 50  # a worker is replaced after this many sheets: WeasyPrint's caches grow slowly
+SHEETS_PER_WORKER = 150  # a worker is replaced after this many sheets: WeasyPrint's caches grow slowly
+EARLY_CGV_PARTS = (1, 2, 3)  # CGV parts made ahead for a large build: course parts of 1 to 3 pages are the rule
 
 
 class ProjectFetcher(URLFetcher):
@@ -106,13 +107,12 @@ class PdfRenderer:
         self.fetcher = ProjectFetcher((config.assets_dir, config.content_dir))
         self.fonts = FontConfiguration()
 
-    def _pages(self, html: str, template: str, keep: slice) -> Part:
-        """Lay out `html`, keep the pages in `keep`; any WeasyPrint warning is an error."""
+    def _pages(self, html: str, template: str) -> Part:
+        """Lay out `html`; any WeasyPrint warning is an error."""
         with weasyprint_messages() as messages:
             document = HTML(string=html, base_url=self.config.root.as_uri() + "/", url_fetcher=self.fetcher)
             rendered = document.render(font_config=self.fonts)
-            pages = rendered.pages[keep]
-            pdf = rendered.copy(pages).write_pdf(pdf_identifier=hashlib.sha256(html.encode()).digest()[:16])
+            pdf = rendered.write_pdf(pdf_identifier=hashlib.sha256(html.encode()).digest()[:16])
         if messages:
             # Course files cannot hold images or file links, so what WeasyPrint
             # complains about comes from the template or its stylesheets.
@@ -120,34 +120,18 @@ class PdfRenderer:
             raise BuildError([Diagnostic(shown, 0, 0, f"PDF rendering: {message}",
                                          hint="check the images, fonts and stylesheets this template uses")
                               for message in dict.fromkeys(messages)])
-        return Part(pdf, len(pages))
+        return Part(pdf, len(rendered.pages))
 
-    def cgv_part(self, cgv: Cgv, offset: int) -> Part:
-        """The CGV pages of a sheet whose course part has `offset` pages."""
-        html = render_template(self.env, self.config, CGV_TEMPLATE, cgv=cgv, reserved_pages=offset)
-        return self._pages(html, CGV_TEMPLATE, slice(offset, None))
+    def cgv_part(self, cgv: Cgv, course_pages: int) -> Part:
+        """The CGV pages of a sheet whose course part has `course_pages` pages."""
+        html = render_template(self.env, self.config, CGV_TEMPLATE, cgv=cgv, course_pages=course_pages)
+        return self._pages(html, CGV_TEMPLATE)
 
     def course_part(self, course: Course, cgv: Cgv, cgv_pages: int) -> Part:
         """The course pages of a sheet followed by `cgv_pages` pages of CGV."""
         html = render_template(self.env, self.config, SHEET_TEMPLATE, course=course, cgv=cgv,
-                               document_date=document_date(cgv), reserved_pages=cgv_pages)
-        part = self._pages(html, SHEET_TEMPLATE, slice(None, None))
-        if part.pages <= cgv_pages:
-            raise BuildError([Diagnostic(course.path, 0, 0, "the PDF sheet came out empty")])
-        return self._pages_only(part, part.pages - cgv_pages)
-
-    @staticmethod
-    def _pages_only(part: Part, count: int) -> Part:
-        """The first `count` pages of a part (the reserved pages dropped)."""
-        if count == part.pages:
-            return part
-        document = pdfium.PdfDocument(part.pdf)
-        try:
-            for index in range(part.pages - 1, count - 1, -1):
-                document.del_page(index)
-            return Part(_save(document, part.pdf), count)
-        finally:
-            document.close()
+                               document_date=document_date(cgv), cgv_pages=cgv_pages)
+        return self._pages(html, SHEET_TEMPLATE)
 
 
 _TRAILER_ID = re.compile(rb"/ID\s*\[\s*(<[0-9A-Fa-f]*>|\([^)]*\))\s*(<[0-9A-Fa-f]*>|\([^)]*\))\s*\]")
@@ -259,14 +243,18 @@ def render_sheets(config: SiteConfig, cgv: Cgv, courses: Iterable[Course], *, jo
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     pool = context.Pool(jobs, _start_worker, (config, cgv), maxtasksperchild=SHEETS_PER_WORKER)
     try:
-        if not parts:  # the CGV's page count is needed to lay out the course parts: one CGV part first
-            _, _, first = pool.apply(_task, (("cgv", 2, 2),))
+        pending: dict[int, multiprocessing.pool.AsyncResult] = {}
+        if not parts:
+            # The CGV's page count is needed to lay out the course parts: one CGV part first, and
+            # for a large build the other likely ones at the same time, on the other cores.
+            ahead = EARLY_CGV_PARTS if len(courses) >= 10 * jobs else (2,)
+            pending = {n: pool.apply_async(_task, (("cgv", n, n),)) for n in ahead}
+            _, _, first = pending.pop(2).get()
             if isinstance(first, BuildError):
                 raise first
             check_part(2, first)
             made[2] = parts[2] = first
         cgv_pages = next(iter(parts.values())).pages
-        pending: dict[int, multiprocessing.pool.AsyncResult] = {}
         tasks = [("course", course, cgv_pages) for course in courses]
         for _, ref, result in pool.imap_unordered(_task, tasks, chunksize=1):
             course = by_ref[ref]

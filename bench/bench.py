@@ -1,0 +1,162 @@
+"""Build benchmark: a synthetic catalogue of N courses, built cold, rebuilt.
+
+    .venv/bin/python bench/bench.py            # N = 200 and N = 1000
+    .venv/bin/python bench/bench.py -n 50      # a quick run
+
+Prints one JSON line per N with: courses, html_pages_per_s (HTML-only build,
+validation included), pdf_sheets_per_s, the wall seconds of each stage of the
+full cold build, check_s (`lexom-site check`, a new process), noop_s and
+noop_files_rewritten (a rebuild with nothing changed), edit_one_s and
+edit_one_files_rewritten (a rebuild after editing one course), peak_rss_mb
+(the whole build: main process and workers, summed), naive_s_per_sheet (one
+WeasyPrint document per sheet, course and CGV together, serial, measured on
+a sample in the same run) and speedup_vs_naive. Targets: docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+from catalogue import make_catalogue  # noqa: E402
+
+from lexom_site.pipeline import build, load_project  # noqa: E402
+
+
+class PeakRss:
+    """Samples the summed resident memory of this process and all its descendants."""
+
+    def __init__(self, interval: float = 0.02):
+        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _tree_rss(self) -> int:
+        children: dict[int, list[int]] = {}
+        rss: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(entry))
+                rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+            except (OSError, IndexError, ValueError):
+                continue
+        total, stack = 0, [os.getpid()]
+        while stack:
+            pid = stack.pop()
+            total += rss.get(pid, 0)
+            stack += children.get(pid, [])
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._tree_rss())
+            time.sleep(self.interval)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._tree_rss())
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def naive_seconds_per_sheet(root: Path, sample: int) -> float:
+    """The approach this build replaces: course and CGV laid out as one document per sheet, serially."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from lexom_site.render_html import document_date, make_environment, render_template
+    from lexom_site.render_pdf import ProjectFetcher
+
+    project = load_project(root, jobs=1)
+    config, cgv = project.config, project.cgv
+    env = make_environment(config)
+    cgv_html = render_template(env, config, "pdf/cgv.html", cgv=cgv, course_pages=0)
+    cgv_section = re.search(r"<section class=\"cgv\">.*</section>", cgv_html, re.S).group()
+    fetcher = ProjectFetcher((config.assets_dir, config.content_dir))
+    every = project.catalogue.courses
+    courses = every[:: max(1, len(every) // sample)][:sample]  # spread over the catalogue: short and long sheets
+    started = time.perf_counter()
+    for course in courses:
+        html = render_template(env, config, "pdf/sheet.html", course=course, cgv=cgv,
+                               document_date=document_date(cgv), cgv_pages=0)
+        html = html.replace("</body>", cgv_section + "\n</body>")
+        HTML(string=html, base_url=config.root.as_uri() + "/", url_fetcher=fetcher).write_pdf(
+            font_config=FontConfiguration())
+    return (time.perf_counter() - started) / len(courses)
+
+
+def run(n: int, work: Path, sample: int) -> dict:
+    root = make_catalogue(REPO, work / f"site-{n}", n)
+    result: dict = {"courses": n}
+
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "lexom_site", "check", "--root", str(root)], check=True,
+                   capture_output=True)
+    result["check_s"] = round(time.perf_counter() - started, 2)
+
+    html_only = build(root, work / f"html-{n}", pdf=False, cache_dir=work / f"html-cache-{n}")
+    result["html_pages_per_s"] = round(html_only.pages / html_only.seconds)
+    result["html_build_s"] = round(html_only.seconds, 2)
+
+    out = root / "public"
+    with PeakRss() as rss:
+        report = build(root, out)
+    result["full_build_s"] = round(report.seconds, 2)
+    result["stages_s"] = {name: round(seconds, 2) for name, seconds in report.stages.items()}
+    result["pdf_sheets_per_s"] = round(report.pdfs / report.stages["pdf"], 2)
+    result["peak_rss_mb"] = round(rss.peak / 2**20)
+
+    before = mtimes(out)
+    report = build(root, out)
+    assert report.up_to_date, "the no-op rebuild rebuilt something"
+    result["noop_s"] = round(report.seconds, 3)
+    result["noop_files_rewritten"] = sum(1 for p, m in mtimes(out).items() if before.get(p) != m)
+
+    course = sorted((root / "content" / "courses").glob("*.md"))[n // 2]
+    course.write_text(course.read_text(encoding="utf-8").replace("\n- ", "\n- Nouveau : ", 1), encoding="utf-8")
+    before = mtimes(out)
+    report = build(root, out)
+    result["edit_one_s"] = round(report.seconds, 2)
+    result["edit_one_files_rewritten"] = sorted(p for p, m in mtimes(out).items() if before.get(p) != m)
+
+    result["naive_s_per_sheet"] = round(naive_seconds_per_sheet(root, sample), 3)
+    result["speedup_vs_naive"] = round(result["naive_s_per_sheet"] * result["pdf_sheets_per_s"], 1)
+    result["machine"] = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-n", "--courses", type=int, nargs="+", default=[200, 1000])
+    parser.add_argument("--naive-sample", type=int, default=10, help="sheets timed for the naive baseline")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="lexom-bench-") as work:
+        for n in args.courses:
+            print(json.dumps(run(n, Path(work), min(args.naive_sample, n)), ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()
