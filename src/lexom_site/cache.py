@@ -21,20 +21,17 @@ the outputs made again.
 
 from __future__ import annotations
 
-import ctypes.util
+import glob
 import hashlib
-import importlib.metadata
 import json
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
-
-import jinja2
-import jinja2.meta
 
 from . import __version__
 
@@ -58,34 +55,68 @@ def code_key() -> str:
     WeasyPrint uses, and SOURCE_DATE_EPOCH."""
     package = Path(__file__).parent
     own = [sha256(path.read_bytes()) for path in sorted(package.glob("*.py"))]
-    distributions = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
-    libraries = [_library_file(name) for name in ("pango-1.0", "pangoft2-1.0", "harfbuzz", "fontconfig", "freetype")]
-    return combine(__version__, sys.version, *own, *distributions, *libraries,
+    # installed distributions: their metadata folders are named NAME-VERSION.dist-info
+    distributions = sorted({os.path.basename(found) for entry in sys.path if os.path.isdir(entry)
+                            for found in glob.glob(os.path.join(glob.escape(entry), "*.dist-info"))})
+    return combine(__version__, sys.version, *own, *distributions, *_text_libraries(),
                    "SOURCE_DATE_EPOCH=" + os.environ.get("SOURCE_DATE_EPOCH", ""))
 
 
-def _library_file(name: str) -> str:
-    """The real file of a shared library (its name carries the full version)."""
-    soname = ctypes.util.find_library(name) or ""
-    for folder in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib", "/lib", "/usr/local/lib"):
-        candidate = Path(folder) / soname
-        if soname and candidate.exists():
-            return os.path.realpath(candidate)
-    return soname
+def _text_libraries() -> list[str]:
+    """The real files of the libraries that shape text in the PDFs (their names carry the full version)."""
+    found = []
+    for name in ("pango-1.0", "pangoft2-1.0", "harfbuzz", "harfbuzz-subset", "fontconfig", "freetype"):
+        for folder in ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib",
+                       "/usr/local/lib", "/opt/homebrew/lib"):
+            matches = sorted(glob.glob(os.path.join(folder, f"lib{name}.so.*")) +
+                             glob.glob(os.path.join(folder, f"lib{name}*.dylib")))
+            if matches:
+                found.append(os.path.realpath(matches[0]))
+                break
+    return found
+
+
+def input_fingerprint(root: Path, pdf: bool) -> str:
+    """One key for every input of a build: if it is the one of the last build
+    and the outputs are intact, there is nothing to do (no parsing needed)."""
+    parts = [code_key(), f"pdf={pdf}"]
+    for folder in ("content", "templates", "assets"):
+        for base, folders, names in os.walk(root / folder):
+            folders.sort()
+            for name in sorted(names):
+                path = os.path.join(base, name)
+                data = b"symbolic link" if os.path.islink(path) else _read(Path(path))
+                parts.append(f"{os.path.relpath(path, root)}:{sha256(data or b'')}")
+    parts.append(f"site.yaml:{sha256(_read(root / 'site.yaml') or b'')}")
+    return combine(*parts)
+
+
+def outputs_intact(out_dir: Path, outputs: dict[str, dict[str, str]], marker: str) -> bool:
+    """Does `out_dir` hold exactly these files (and the marker), each with its recorded SHA-256?"""
+    if not outputs or not (out_dir / marker).is_file():
+        return False
+    present = set()
+    for folder, _, names in os.walk(out_dir):
+        for name in names:
+            present.add(os.path.relpath(os.path.join(folder, name), out_dir).replace(os.sep, "/"))
+    if present - {marker} != set(outputs):
+        return False
+    return all(file_intact(out_dir / path, entry["sha256"]) for path, entry in outputs.items())
+
+
+_TEMPLATE_REFERENCE = re.compile(r"""\{%-?\s*(extends|include|import|from)\s+(?:(["'])(?P<name>[^"']+)\2)?""")
 
 
 def template_keys(templates_dir: Path, digests: dict[str, str]) -> dict[str, str]:
     """A key per template: the hashes of the template and of every template it
     extends, includes or imports, transitively. `digests` maps template names
-    (relative to templates_dir, POSIX) to the hashes of their bytes."""
-    env = jinja2.Environment()
+    (relative to templates_dir, POSIX) to the hashes of their bytes. A
+    template naming another one by an expression depends on all of them."""
     direct: dict[str, set[str]] = {}
     for name in digests:
-        try:
-            source = (templates_dir / name).read_text(encoding="utf-8")
-            direct[name] = {n for n in jinja2.meta.find_referenced_templates(env.parse(source)) if n}
-        except (jinja2.TemplateSyntaxError, UnicodeDecodeError, OSError):
-            direct[name] = set(digests)  # cannot tell: depends on everything (and rendering will report it)
+        source = (_read(templates_dir / name) or b"").decode("utf-8", errors="replace")
+        references = [m["name"] for m in _TEMPLATE_REFERENCE.finditer(source)]
+        direct[name] = set(digests) if any(r is None for r in references) else set(references)
     keys = {}
     for name in digests:
         seen, stack = set(), [name]
@@ -99,6 +130,24 @@ def template_keys(templates_dir: Path, digests: dict[str, str]) -> dict[str, str
     return keys
 
 
+def locations(root: Path, out_dir: Path | None, cache_dir: Path | None) -> tuple[Path, Path, Path]:
+    """The project root, the output folder and the cache folder a build uses."""
+    root = root.resolve()
+    out_dir = (out_dir or root / "public").resolve()
+    return root, out_dir, (cache_dir or out_dir.parent / CACHE_DIR_NAME).resolve()
+
+
+def nothing_to_do(root: Path, out_dir: Path | None = None, cache_dir: Path | None = None, *, pdf: bool = True,
+                  marker: str = ".lexom-site-build") -> tuple[bool, str]:
+    """Did the last build use exactly these inputs, and are its outputs intact?
+    Cheap (hashes only), so that a build with nothing to do costs next to
+    nothing. Also returns the inputs' fingerprint, for the build to come."""
+    root, out_dir, cache_dir = locations(root, out_dir, cache_dir)
+    cache = BuildCache.open(cache_dir, out_dir.name)
+    fingerprint = input_fingerprint(root, pdf)
+    return cache.fingerprint == fingerprint and outputs_intact(out_dir, cache.outputs, marker), fingerprint
+
+
 # --- the cache folder ----------------------------------------------------------------------------------------
 
 
@@ -106,6 +155,7 @@ def template_keys(templates_dir: Path, digests: dict[str, str]) -> dict[str, str
 class BuildCache:
     folder: Path
     name: str = "public"  # the output folder's name: several outputs may share one cache folder
+    fingerprint: str = ""  # of all the inputs of the last build (see input_fingerprint)
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)  # path -> {key, sha256}
     courses: dict[str, dict[str, Any]] = field(default_factory=dict)  # course file -> {sha256, key, course}
 
@@ -122,6 +172,7 @@ class BuildCache:
                                  and isinstance(e.get("sha256"), str)}
                 cache.courses = {p: e for p, e in state["courses"].items()
                                  if isinstance(e, dict) and isinstance(e.get("course"), dict)}
+                cache.fingerprint = state.get("fingerprint", "") if isinstance(state.get("fingerprint"), str) else ""
         except (OSError, ValueError, AttributeError):
             pass
         return cache
@@ -133,7 +184,7 @@ class BuildCache:
     def save(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         _write_atomic(self.state_file, json.dumps(
-            {"format": FORMAT, "outputs": self.outputs, "courses": self.courses},
+            {"format": FORMAT, "fingerprint": self.fingerprint, "outputs": self.outputs, "courses": self.courses},
             ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8"))
 
     # PDF parts and sheets, by key
@@ -148,8 +199,9 @@ class BuildCache:
     def put_pdf(self, key: str, data: bytes) -> Path:
         folder = self.folder / "pdf"
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{key}-{sha256(data)}.pdf"
-        if not path.exists():
+        digest = sha256(data)
+        path = folder / f"{key}-{digest}.pdf"
+        if not file_intact(path, digest):  # missing, or damaged since: written anew (a new file, not in place)
             _write_atomic(path, data)
         return path
 
@@ -161,9 +213,10 @@ class BuildCache:
                 path.unlink(missing_ok=True)
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: Path | str) -> bytes | None:
     try:
-        return path.read_bytes()
+        with open(path, "rb") as file:
+            return file.read()
     except OSError:
         return None
 

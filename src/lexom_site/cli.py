@@ -17,12 +17,9 @@ import click
 
 from . import __version__
 from .diagnostics import BuildError, Diagnostic, display_path
-from .config import load_config
-from .legal import load_cgv
-from .importer import import_files
-from .legal_diff import MATCHES, Document, diff_document, read_document
-from .pipeline import build as build_site
-from .pipeline import load_project
+
+# The stages are imported by the commands that use them: `lexom-site build`
+# with nothing to do answers before the heavy libraries are even loaded.
 
 ROOT_OPTION = click.option(
     "--root",
@@ -81,6 +78,8 @@ def check(root: Path) -> None:
     Prints every problem as path:line:col: error: message and exits 1 if
     there is any, 0 when the content is clean.
     """
+    from .pipeline import load_project
+
     try:
         project = load_project(root)
     except BuildError as exc:
@@ -135,9 +134,19 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
         if done == total:
             bar.__exit__(None, None, None)
 
+    from .cache import locations, nothing_to_do
+
+    fingerprint = None
+    if shard is None:
+        done, fingerprint = nothing_to_do(root, out, cache_dir, pdf=not no_pdf)
+        if done:
+            click.echo(f"Nothing to do: {locations(root, out, cache_dir)[1]} is up to date.", err=True)
+            return
+    from .pipeline import build as build_site
+
     try:
         report = build_site(root, out, pdf=not no_pdf, progress=progress, jobs=jobs, cache_dir=cache_dir,
-                            shard=shard)
+                            shard=shard, fingerprint=fingerprint)
     except BuildError as exc:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -166,6 +175,10 @@ def legal_diff(root: Path, files: tuple[Path, ...]) -> None:
     Exit status: 0 every copy matches, 1 a copy drifted, 2 no CGV copy found
     in a file (or invalid usage).
     """
+    from .config import load_config
+    from .legal import load_cgv
+    from .legal_diff import MATCHES, diff_document, read_document
+
     try:
         cgv = load_cgv(load_config(root))
     except BuildError as exc:
@@ -198,6 +211,11 @@ def import_(root: Path, files: tuple[Path, ...], dest: Path | None, force: bool,
     other sheets are still imported. Exit status: 0 every sheet imported (or
     already up to date), 1 a sheet could not be imported.
     """
+    from .config import load_config
+    from .importer import import_files
+    from .legal import load_cgv
+    from .legal_diff import Document, diff_document
+
     dest_dir = dest if dest is not None else root / "content" / "courses"
     dest_shown = display_path(dest_dir, root)
     sheets = [(str(path), path.read_bytes()) for path in files]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,22 +88,23 @@ def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 
 @functools.lru_cache(maxsize=256)
-def _resolved(folder: Path) -> Path:
-    return folder.resolve()
+def _resolved(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
-def display_path(path: Path, root: Path) -> str:
+def display_path(path: Path | str, root: Path | str) -> str:
     """The path as an editor should see it: relative to the working directory
     when it lies under it, else relative to the project root, else absolute."""
     # the folder is resolved, not the file: a symbolic link is shown where it is, not where it points
-    path = Path(path).absolute()
-    path = _resolved(path.parent) / path.name
-    for base in (Path.cwd(), root):
-        try:
-            return path.relative_to(_resolved(base)).as_posix()
-        except ValueError:
-            continue
-    return path.as_posix()
+    folder, name = os.path.split(os.path.abspath(path))
+    full = os.path.join(_resolved(folder), name)
+    for base in (os.getcwd(), os.fspath(root)):
+        base = _resolved(os.path.abspath(base))
+        if full == base:
+            return "."
+        if full.startswith(base.rstrip(os.sep) + os.sep):
+            return full[len(base.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
+    return full.replace(os.sep, "/")
 
 
 def has_errors(diagnostics: list[Diagnostic]) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
@@ -78,7 +79,9 @@ class Staging:
         except OSError:  # a file system without hard links
             shutil.copy2(existing, target)
 
-    def commit(self) -> None:
+    def commit(self, cleanup: list[threading.Thread] | None = None) -> None:
+        """Swap the new folder in. The previous output is deleted afterwards, in
+        a thread added to `cleanup` when given (the caller joins it), else here."""
         if not (self.folder / MARKER).exists():
             (self.folder / MARKER).write_text("built by lexom-site; this folder is replaced on every build\n")
         os.chmod(self.folder, 0o755)  # mkdtemp makes it private; a published site must be readable
@@ -96,7 +99,12 @@ class Staging:
             self.committed = True
         finally:
             if backup is not None:
-                shutil.rmtree(backup, ignore_errors=True)
+                if cleanup is None:
+                    shutil.rmtree(backup, ignore_errors=True)
+                else:
+                    thread = threading.Thread(target=shutil.rmtree, args=(backup,), kwargs={"ignore_errors": True})
+                    thread.start()
+                    cleanup.append(thread)
 
 
 def write_output(out_dir: Path, files: Iterable[OutputFile]) -> None:

@@ -14,12 +14,14 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .cache import CACHE_DIR_NAME, BuildCache, code_key, combine, file_intact, sha256, template_keys
+from .cache import (BuildCache, code_key, combine, file_intact, input_fingerprint, locations, outputs_intact, sha256,
+                    template_keys)
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import Catalogue, Course, course_from_json, course_paths, course_to_json, make_catalogue, read_course
 from .diagnostics import BuildError, Diagnostic, display_path
@@ -222,8 +224,8 @@ def _up_to_date(out_dir: Path, planned: list[Planned], cache: BuildCache) -> boo
 
 
 def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress: Progress | None = None,
-          jobs: int | None = None, cache_dir: Path | None = None, shard: tuple[int, int] | None = None
-          ) -> BuildReport:
+          jobs: int | None = None, cache_dir: Path | None = None, shard: tuple[int, int] | None = None,
+          fingerprint: str | None = None) -> BuildReport:
     """Validate, then make every output that changed and publish the whole site into `out_dir`.
 
     `shard=(k, n)` makes only the PDF sheets of the k-th of n parts of the
@@ -236,11 +238,15 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
         stages[name] = stages.get(name, 0.0) + now - since
         return now
 
-    root = root.resolve()
-    out_dir = (out_dir or root / "public").resolve()
+    root, out_dir, cache_dir = locations(root, out_dir, cache_dir)
     check_output_dir(out_dir, root)
-    cache = BuildCache.open((cache_dir or out_dir.parent / CACHE_DIR_NAME).resolve(), out_dir.name)
+    cache = BuildCache.open(cache_dir, out_dir.name)
     t = time.perf_counter()
+    fingerprint = fingerprint or input_fingerprint(root, pdf)  # given when the caller has just computed it
+    if shard is None and cache.fingerprint == fingerprint and outputs_intact(out_dir, cache.outputs, MARKER):
+        lap("plan", t)
+        return BuildReport(out_dir, 0, 0, len(cache.outputs), time.perf_counter() - started, up_to_date=True,
+                           stages=stages)
     with Staging(out_dir) as staging:
         project = load_project(root, jobs, cache, pages_into=None if shard else staging)
         config = project.config
@@ -257,24 +263,29 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
             lap("pdf", t)
             return BuildReport(out_dir, 0, made, len(courses) - made, time.perf_counter() - started, stages=stages)
         if not project.prerendered and _up_to_date(out_dir, planned, cache):
+            cache.fingerprint = fingerprint
+            cache.save()
             lap("plan", t)
             return BuildReport(out_dir, 0, 0, len(planned), time.perf_counter() - started, up_to_date=True,
                                stages=stages)
         t = lap("plan", t)
-        env = make_environment(config)
+        env = make_environment(config, cache.folder / "templates")
+        (cache.folder / "templates").mkdir(parents=True, exist_ok=True)
         pages = pdfs = reused = 0
         written: dict[str, str] = {}  # path -> sha256
         to_render: list[Course] = []
         new_files: list[OutputFile] = []
         for item in planned:
             previous = cache.outputs.get(item.path)
-            if item.path in project.prerendered:
-                written[item.path] = project.prerendered[item.path]
-                pages += 1
-            elif previous and previous["key"] == item.key and file_intact(out_dir / item.path, previous["sha256"]):
+            if previous and previous["key"] == item.key and file_intact(out_dir / item.path, previous["sha256"]):
+                if item.path in project.prerendered:  # rendered while checking (its course was re-read): unneeded
+                    (staging.folder / item.path).unlink()
                 staging.link(item.path, out_dir / item.path)
                 written[item.path] = previous["sha256"]
                 reused += 1
+            elif item.path in project.prerendered:
+                written[item.path] = project.prerendered[item.path]
+                pages += 1
             elif item.kind == "page":
                 file = render_page(env, config, item.subject)
                 staging.write(file.path, file.data)
@@ -310,11 +321,15 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
         if problems:
             raise BuildError(problems)
         t = lap("pdf", t)
-        staging.commit()
+        cleanup: list[threading.Thread] = []
+        staging.commit(cleanup)
     cache.outputs = {item.path: {"key": item.key, "sha256": written[item.path]} for item in planned}
     cache.courses = project.valid
+    cache.fingerprint = fingerprint
     cache.save()
     cache.prune_pdfs([p.key for p in planned if p.kind == "pdf"] + [_part_key(part_keys, n) for n in range(1, 21)])
+    for thread in cleanup:  # the previous output, deleted meanwhile
+        thread.join()
     lap("write", t)
     return BuildReport(out_dir, pages, pdfs, reused, time.perf_counter() - started, stages=stages)
 

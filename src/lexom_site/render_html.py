@@ -32,9 +32,12 @@ class OutputFile:
     data: bytes
 
 
-def make_environment(config: SiteConfig) -> jinja2.Environment:
+def make_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment of the templates (with `bytecode_dir`, compiled
+    templates are kept there and not compiled again by the next build)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(config.templates_dir),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
