@@ -105,6 +105,10 @@ class SiteConfig:
     def assets_dir(self) -> Path:
         return self.root / "assets"
 
+    def __reduce__(self):  # sent to worker processes; a mapping proxy is not picklable
+        values = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return (_config_from_values, ({**values, "facts": dict(self.facts)},))
+
     def fact_values(self) -> dict[str, str]:
         return {name: fact.value for name, fact in self.facts.items()}
 
@@ -118,6 +122,10 @@ class SiteConfig:
                 node = node.setdefault(part, {})
             node[leaf] = fact.value
         return tree
+
+
+def _config_from_values(values: dict) -> SiteConfig:
+    return SiteConfig(**{**values, "facts": MappingProxyType(values["facts"])})
 
 
 def parse_config(text: str, path: str, root: Path) -> tuple[SiteConfig | None, list[Diagnostic]]:

@@ -78,6 +78,9 @@ class BuildError(Exception):
         self.diagnostics = sorted(diagnostics, key=_sort_key)
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
+    def __reduce__(self):  # travels back from worker processes
+        return (BuildError, (self.diagnostics,))
+
 
 def _sort_key(d: Diagnostic) -> tuple:
     return (d.path, d.line, d.col, d.message)

@@ -23,11 +23,11 @@ from typing import Iterable
 
 from rapidfuzz import fuzz
 
-from .config import AMOUNT_RE, Amount, SiteConfig, amount_key
+from .config import AMOUNT_RE, SiteConfig, amount_key
 from .diagnostics import Diagnostic, display_path
 from .legal import ROMAN, Cgv
 from .source import Reader, read_source
-from .textnorm import LineIndex, fold, tokenize
+from .textnorm import LineIndex, fold
 
 COPY_HINT = ("the CGV lives only in content/legal/cgv.md and is appended to every PDF sheet; "
              "remove the copied passage")

@@ -11,6 +11,7 @@ nothing changed writes nothing at all.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing
 import os
@@ -29,6 +30,7 @@ from .legal import CGV_FILE, Cgv, load_cgv
 from .legal_lint import Linter, LintFile, lint_project
 from .output import MARKER, Staging, check_output_dir
 from .render_html import CGV_PAGE, OutputFile, course_page, course_pdf_path, make_environment, render_page, site_pages
+from .sheets import Part, SheetPool, page_count
 from .source import Reader, source_reader
 from .verify import verify_cgv_copies
 
@@ -247,82 +249,95 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
         lap("plan", t)
         return BuildReport(out_dir, 0, 0, len(cache.outputs), time.perf_counter() - started, up_to_date=True,
                            stages=stages)
-    with Staging(out_dir) as staging:
-        project = load_project(root, jobs, cache, pages_into=None if shard else staging)
-        config = project.config
-        planned, part_keys = plan_outputs(project, pdf=pdf)
-        pdf_keys = {p.subject.ref: p.key for p in planned if p.kind == "pdf"}
-        t = lap("load", t)
-        if shard is not None:
-            k, n = shard
-            courses = [p.subject for i, p in enumerate(sorted((p for p in planned if p.kind == "pdf"),
-                                                               key=lambda p: p.subject.ref)) if i % n == k - 1]
-            todo = [c for c in courses if cache.get_pdf(pdf_keys[c.ref]) is None]
-            made = _render_pdfs(project, todo, part_keys, cache, jobs, progress,
-                                lambda course, data: cache.put_pdf(pdf_keys[course.ref], data))
-            lap("pdf", t)
-            return BuildReport(out_dir, 0, made, len(courses) - made, time.perf_counter() - started, stages=stages)
-        if not project.prerendered and _up_to_date(out_dir, planned, cache):
-            cache.fingerprint = fingerprint
-            cache.save()
-            lap("plan", t)
-            return BuildReport(out_dir, 0, 0, len(planned), time.perf_counter() - started, up_to_date=True,
-                               stages=stages)
-        t = lap("plan", t)
-        env = make_environment(config, cache.folder / "templates")
-        (cache.folder / "templates").mkdir(parents=True, exist_ok=True)
-        pages = pdfs = reused = 0
-        written: dict[str, str] = {}  # path -> sha256
-        to_render: list[Course] = []
-        new_files: list[OutputFile] = []
-        for item in planned:
-            previous = cache.outputs.get(item.path)
-            if previous and previous["key"] == item.key and file_intact(out_dir / item.path, previous["sha256"]):
-                if item.path in project.prerendered:  # rendered while checking (its course was re-read): unneeded
-                    (staging.folder / item.path).unlink()
-                staging.link(item.path, out_dir / item.path)
-                written[item.path] = previous["sha256"]
+    with contextlib.ExitStack() as stack:
+        # the PDF workers start now and load WeasyPrint while the sources are read
+        sheet_pool = stack.enter_context(SheetPool(jobs, cache.folder)) if pdf else None
+        staging = stack.enter_context(Staging(out_dir))
+        return _build(root, out_dir, cache, fingerprint, staging, sheet_pool, pdf=pdf, progress=progress, jobs=jobs,
+                      shard=shard, started=started, stages=stages, lap=lap, t=t)
+
+
+def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, staging: Staging,
+           sheet_pool: SheetPool | None, *, pdf: bool, progress: Progress | None, jobs: int | None,
+           shard: tuple[int, int] | None, started: float, stages: dict[str, float],
+           lap: Callable[[str, float], float], t: float) -> BuildReport:
+    project = load_project(root, jobs, cache, pages_into=None if shard else staging)
+    config = project.config
+    if sheet_pool is not None:
+        sheet_pool.configure(config, project.cgv)
+    planned, part_keys = plan_outputs(project, pdf=pdf)
+    pdf_keys = {p.subject.ref: p.key for p in planned if p.kind == "pdf"}
+    t = lap("load", t)
+    if shard is not None:
+        k, n = shard
+        courses = [p.subject for i, p in enumerate(sorted((p for p in planned if p.kind == "pdf"),
+                                                           key=lambda p: p.subject.ref)) if i % n == k - 1]
+        todo = [c for c in courses if cache.get_pdf(pdf_keys[c.ref]) is None]
+        made = _render_pdfs(project, todo, part_keys, cache, sheet_pool, progress,
+                            lambda course, data: cache.put_pdf(pdf_keys[course.ref], data))
+        lap("pdf", t)
+        return BuildReport(out_dir, 0, made, len(courses) - made, time.perf_counter() - started, stages=stages)
+    if not project.prerendered and _up_to_date(out_dir, planned, cache):
+        cache.fingerprint = fingerprint
+        cache.save()
+        lap("plan", t)
+        return BuildReport(out_dir, 0, 0, len(planned), time.perf_counter() - started, up_to_date=True,
+                           stages=stages)
+    t = lap("plan", t)
+    env = make_environment(config, cache.folder / "templates")
+    (cache.folder / "templates").mkdir(parents=True, exist_ok=True)
+    pages = pdfs = reused = 0
+    written: dict[str, str] = {}  # path -> sha256
+    to_render: list[Course] = []
+    new_files: list[OutputFile] = []
+    for item in planned:
+        previous = cache.outputs.get(item.path)
+        if previous and previous["key"] == item.key and file_intact(out_dir / item.path, previous["sha256"]):
+            if item.path in project.prerendered:  # rendered while checking (its course was re-read): unneeded
+                (staging.folder / item.path).unlink()
+            staging.link(item.path, out_dir / item.path)
+            written[item.path] = previous["sha256"]
+            reused += 1
+        elif item.path in project.prerendered:
+            written[item.path] = project.prerendered[item.path]
+            pages += 1
+        elif item.kind == "page":
+            file = render_page(env, config, item.subject)
+            staging.write(file.path, file.data)
+            written[item.path] = sha256(file.data)
+            new_files.append(file)
+            pages += 1
+        elif item.kind == "asset":
+            data = item.subject.read_bytes()
+            staging.write(item.path, data)
+            written[item.path] = sha256(data)
+        else:
+            cached = cache.get_pdf(item.key)
+            if cached is not None:
+                staging.link(item.path, cache.put_pdf(item.key, cached))
+                written[item.path] = sha256(cached)
                 reused += 1
-            elif item.path in project.prerendered:
-                written[item.path] = project.prerendered[item.path]
-                pages += 1
-            elif item.kind == "page":
-                file = render_page(env, config, item.subject)
-                staging.write(file.path, file.data)
-                written[item.path] = sha256(file.data)
-                new_files.append(file)
-                pages += 1
-            elif item.kind == "asset":
-                data = item.subject.read_bytes()
-                staging.write(item.path, data)
-                written[item.path] = sha256(data)
             else:
-                cached = cache.get_pdf(item.key)
-                if cached is not None:
-                    staging.link(item.path, cache.put_pdf(item.key, cached))
-                    written[item.path] = sha256(cached)
-                    reused += 1
-                else:
-                    to_render.append(item.subject)
-        if (out_dir / MARKER).is_file():
-            staging.link(MARKER, out_dir / MARKER)  # unchanged: keep it as it is
-        t = lap("html", t)
-        problems = verify_cgv_copies(project.cgv, [f for f in new_files if f.path == CGV_PAGE], out_dir.name)
+                to_render.append(item.subject)
+    if (out_dir / MARKER).is_file():
+        staging.link(MARKER, out_dir / MARKER)  # unchanged: keep it as it is
+    t = lap("html", t)
+    problems = verify_cgv_copies(project.cgv, [f for f in new_files if f.path == CGV_PAGE], out_dir.name)
 
-        def publish(course: Course, data: bytes) -> None:
-            path = course_pdf_path(course)
-            staging.link(path, cache.put_pdf(pdf_keys[course.ref], data))
-            written[path] = sha256(data)
+    def publish(course: Course, data: bytes) -> None:
+        path = course_pdf_path(course)
+        staging.link(path, cache.put_pdf(pdf_keys[course.ref], data))
+        written[path] = sha256(data)
 
-        try:
-            pdfs = _render_pdfs(project, to_render, part_keys, cache, jobs, progress, publish)
-        except BuildError as exc:
-            problems += exc.diagnostics
-        if problems:
-            raise BuildError(problems)
-        t = lap("pdf", t)
-        cleanup: list[threading.Thread] = []
-        staging.commit(cleanup)
+    try:
+        pdfs = _render_pdfs(project, to_render, part_keys, cache, sheet_pool, progress, publish)
+    except BuildError as exc:
+        problems += exc.diagnostics
+    if problems:
+        raise BuildError(problems)
+    t = lap("pdf", t)
+    cleanup: list[threading.Thread] = []
+    staging.commit(cleanup)
     cache.outputs = {item.path: {"key": item.key, "sha256": written[item.path]} for item in planned}
     cache.courses = project.valid
     cache.fingerprint = fingerprint
@@ -339,12 +354,12 @@ def _part_key(part_keys: dict[str, str], pages: int) -> str:
 
 
 def _render_pdfs(project: Project, courses: list[Course], part_keys: dict[str, str],
-                 cache: BuildCache, jobs: int | None, progress: Progress | None,
+                 cache: BuildCache, sheet_pool: SheetPool | None, progress: Progress | None,
                  publish: Callable[[Course, bytes], None]) -> int:
     """Lay out the sheets of `courses` (CGV parts from the cache when there), verify, publish each."""
     if not courses:
         return 0
-    from .render_pdf import Part, page_count, render_sheets  # WeasyPrint takes 0.7 s to import: only when needed
+    assert sheet_pool is not None
 
     parts: dict[int, Part] = {}
     for pages in range(1, 21):
@@ -373,6 +388,5 @@ def _render_pdfs(project: Project, courses: list[Course], part_keys: dict[str, s
                                                   f"sheets: {problem.message}") for problem in problems])
         cache.put_pdf(_part_key(part_keys, pages), part.pdf)
 
-    render_sheets(project.config, project.cgv, courses, jobs=jobs, cgv_parts=parts, on_sheet=on_sheet,
-                  check_part=check_part)
+    sheet_pool.render_sheets(courses, cgv_parts=parts, on_sheet=on_sheet, check_part=check_part)
     return done
