@@ -38,7 +38,8 @@ def _report(diagnostics: list[Diagnostic], summary: bool = True) -> None:
             click.echo(diagnostic.github_annotation())
     errors = sum(d.is_error for d in diagnostics)
     if errors and summary:
-        click.secho(f"{errors} error{'s' if errors > 1 else ''} found; nothing was written.", fg="red", err=True)
+        click.secho(f"{errors} error{'s' if errors > 1 else ''} found; nothing was written.", fg="red", err=True,
+                    color=False if os.environ.get("NO_COLOR") else None)  # https://no-color.org
 
 
 def guarded(command: Callable) -> Callable:
@@ -251,3 +252,101 @@ def import_(root: Path, files: tuple[Path, ...], dest: Path | None, force: bool,
     verb = "would be imported" if dry_run else "imported"
     click.echo(f"{imported} sheet(s) {verb}, {failed} not imported.", err=True)
     sys.exit(1 if failed else 0)
+
+
+@main.group()
+def new() -> None:
+    """Create new content files from templates."""
+
+
+@new.command("course")
+@ROOT_OPTION
+@click.argument("ref")
+@click.option("--title", required=True, help="Title of the course.")
+@click.option("--category", default="À COMPLÉTER", show_default=True, help="Catalogue category.")
+@click.option("--subcategory", default="À COMPLÉTER", show_default=True, help="Sub-category.")
+@click.option("--days", type=click.IntRange(1, 30), default=1, show_default=True, help="Duration in days.")
+@guarded
+def new_course(root: Path, ref: str, title: str, category: str, subcategory: str, days: int) -> None:
+    """Write content/courses/REF.md: a valid course file with every field
+    present and explained, to be completed. Refuses an existing reference."""
+    import os
+    import re
+    import tempfile
+
+    from .config import load_config
+    from .content import REF_PATTERN, parse_course
+    from .course_file import new_course_text
+    from .source import Source
+
+    try:
+        config = load_config(root)
+    except BuildError as exc:
+        _report(exc.diagnostics)
+        sys.exit(1)
+    if not re.fullmatch(REF_PATTERN, ref):
+        click.echo(f"lexom-site: '{ref}' is not a course reference: write it like RCL-RCL-14 (capital letters, "
+                   "digits and dashes)", err=True)
+        sys.exit(1)
+    target = config.courses_dir / f"{ref}.md"
+    shown = display_path(target, config.root)
+    existing = [p for p in (config.courses_dir.iterdir() if config.courses_dir.is_dir() else [])
+                if p.stem.casefold() == ref.casefold()]
+    if existing:
+        click.echo(f"lexom-site: {display_path(existing[0], config.root)} already exists: the reference {ref} is "
+                   "taken; nothing was written", err=True)
+        sys.exit(1)
+    text = new_course_text(ref, title, category, subcategory, days)
+    course, problems = parse_course(Source(shown, text), expected_ref=ref)
+    if problems:  # a title YAML or Markdown cannot carry, say
+        _report(problems)
+        sys.exit(1)
+    config.courses_dir.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{ref}.", dir=config.courses_dir)
+    with os.fdopen(handle, "w", encoding="utf-8") as file:
+        file.write(text)
+    os.chmod(temporary, 0o644)
+    try:
+        os.link(temporary, target)  # fails if the file appeared meanwhile: never overwrite
+    finally:
+        os.unlink(temporary)
+    click.echo(f"Wrote {shown}: complete every « À compléter », then run `lexom-site check`.", err=True)
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the course front matter (for editors' YAML
+    completion and inline errors; see docs/editors.md)."""
+    import json
+
+    from .content import COURSE_FIELDS
+    from .schema import json_schema
+
+    click.echo(json.dumps(json_schema(COURSE_FIELDS, "LEXOM course file (front matter)"), ensure_ascii=False,
+                          indent=2))
+
+
+@main.command()
+@ROOT_OPTION
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder  [default: ROOT/public]")
+@click.option("--no-pdf", is_flag=True, help="Do not make the PDF sheets (faster previews).")
+def serve(root: Path, port: int, out: Path | None, no_pdf: bool) -> None:
+    """Build, serve the site on http://127.0.0.1:PORT/, rebuild when a file of
+    content/, templates/, assets/ or site.yaml changes, and reload the open
+    pages. Errors are shown in the terminal and in the browser; the server
+    keeps running. Ctrl-C stops it.
+    """
+    from .cache import locations
+    from .pipeline import build as build_site
+    from .serve import serve as run_server
+
+    out_dir = locations(root, out, None)[1]
+    try:
+        run_server(root.resolve(), out_dir, port, lambda: build_site(root, out_dir, pdf=not no_pdf),
+                   echo=lambda text: click.echo(text, err=True), report=lambda d: _report(d))
+    except OSError as exc:
+        click.echo(f"lexom-site: cannot serve on port {port}: {exc.strerror}", err=True)
+        sys.exit(1)

@@ -135,3 +135,62 @@ def course_file_lines(course: CourseDraft) -> list[tuple[str, int]]:
         lines.append(("\n", 0))
         lines += [(text + "\n", origin) for text, origin in block]
     return lines
+
+
+# --- a new course file, every field present and explained ----------------------------------------------------
+
+NEW_COURSE = """\
+---
+# Course sheet {ref}: every field is explained in docs/content-format.md.
+# Replace each « À compléter » by the real text, then run `lexom-site check`.
+
+# {ref_doc}
+ref: {ref}
+# {title_doc}
+title: {title}
+# {category_doc}
+category: {category}
+# {subcategory_doc}
+subcategory: {subcategory}
+# {duration_doc}
+duration_days: {days}
+# {objectives_doc}
+objectives:
+  - À compléter (premier objectif)
+  - À compléter (deuxième objectif)
+# {prerequisites_doc}
+prerequisites: À compléter (ou « Aucun »)
+# {audience_doc}
+audience: À compléter (ou « Tout public »)
+# {methods_doc}
+teaching_methods:
+  - À compléter (une méthode par ligne)
+# {evaluation_doc}
+evaluation_methods:
+  - À compléter (une modalité par ligne)
+---
+
+A l'issue de la formation, les participants seront capables de :
+
+{programme}"""
+
+
+def new_course_text(ref: str, title: str, category: str, subcategory: str, days: int) -> str:
+    """A valid course file with every field present and commented, to be completed by an editor."""
+    from .content import COURSE_FIELDS  # the field descriptions: one source of truth with validation
+
+    docs = {f.name: f.description for f in COURSE_FIELDS}
+    halves = []
+    number = 0
+    for day in range(1, days + 1):
+        for period in ("Matin", "Après-midi"):
+            number += 1
+            halves.append(f"## Jour {day} - {period}\n\n### {number}. À compléter : titre du module\n\n"
+                          "- À compléter : un point par ligne\n")
+    return NEW_COURSE.format(
+        ref=ref, title=yaml_text(markdown_text(title)), category=yaml_text(markdown_text(category)),
+        subcategory=yaml_text(markdown_text(subcategory)), days=days, programme="\n".join(halves),
+        ref_doc=docs["ref"], title_doc=docs["title"], category_doc=docs["category"],
+        subcategory_doc=docs["subcategory"], duration_doc=docs["duration_days"], objectives_doc=docs["objectives"],
+        prerequisites_doc=docs["prerequisites"], audience_doc=docs["audience"],
+        methods_doc=docs["teaching_methods"], evaluation_doc=docs["evaluation_methods"])

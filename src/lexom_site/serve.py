@@ -1,0 +1,150 @@
+"""`lexom-site serve`: build, serve the site on 127.0.0.1, rebuild on change,
+reload the open pages.
+
+The build is the ordinary incremental build into the output folder; the
+watcher (watchfiles) rebuilds when a file of content/, templates/, assets/
+or site.yaml changes. Every HTML page served carries a small script that
+asks `/__lexom__/status` whether the site changed and reloads the page. When
+a rebuild fails, the errors are printed in the terminal and every page shows
+them (file, line, message) until they are fixed; the last good build stays
+on disk, and the server keeps running.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import http.server
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .diagnostics import BuildError, Diagnostic
+
+STATUS_PATH = "/__lexom__/status"
+
+RELOAD_SCRIPT = """<script>/* lexom-site serve: reload when the site is rebuilt */
+(function () {
+  var seen = null;
+  function poll() {
+    fetch("%s", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
+      if (seen !== null && s.version !== seen) { location.reload(); }
+      seen = s.version; setTimeout(poll, 700);
+    }).catch(function () { setTimeout(poll, 2000); });
+  }
+  poll();
+})();
+</script>""" % STATUS_PATH
+
+
+@dataclass
+class LiveState:
+    """What the server knows of the last build, shared with the request threads."""
+
+    version: int = 0
+    errors: list[Diagnostic] = field(default_factory=list)
+    failure: str | None = None  # an unexpected error, not a content error
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def status(self) -> dict:
+        with self.lock:
+            return {"version": self.version, "ok": not self.errors and not self.failure}
+
+
+def error_page(state: LiveState) -> bytes:
+    with state.lock:
+        items = [f"<li><code>{html.escape(d.location())}</code> : {html.escape(d.message)}"
+                 + (f"<br><small>{html.escape(d.hint)}</small>" if d.hint else "") + "</li>"
+                 for d in state.errors]
+        if state.failure:
+            items.append(f"<li>{html.escape(state.failure)}</li>")
+    return ("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Erreurs — lexom-site serve</title>"
+            "<style>body{font:16px/1.5 sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b2330}"
+            "h1{color:#9b1c1c}li{margin:.6rem 0}code{background:#f3f4f6;padding:0 .2rem}</style></head><body>"
+            "<h1>Le site n'a pas pu être reconstruit</h1><p>Corrigez ces erreurs ; la page se recharge "
+            "d'elle-même dès que le site est reconstruit.</p><ul>" + "".join(items) + "</ul>"
+            + RELOAD_SCRIPT + "</body></html>").encode("utf-8")
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    state: LiveState
+
+    def log_message(self, format: str, *args) -> None:  # quiet: the terminal is for build messages
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path == STATUS_PATH:
+            return self._send(json.dumps(self.state.status()).encode(), "application/json")
+        is_page = path.endswith("/") or path.endswith(".html")
+        if is_page and not self.state.status()["ok"]:
+            return self._send(error_page(self.state), "text/html; charset=utf-8")
+        if is_page:
+            local = Path(self.translate_path(path))
+            local = local / "index.html" if local.is_dir() else local
+            if local.is_file():
+                page = local.read_bytes().replace(b"</body>", RELOAD_SCRIPT.encode() + b"</body>", 1)
+                return self._send(page, "text/html; charset=utf-8")
+        return super().do_GET()
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def serve(root: Path, out_dir: Path, port: int, rebuild: Callable[[], None],
+          echo: Callable[[str], None], report: Callable[[list[Diagnostic]], None],
+          stop: threading.Event | None = None) -> None:
+    """Build once, serve `out_dir` on 127.0.0.1:`port`, rebuild on every change until `stop` (or Ctrl-C)."""
+    import watchfiles
+
+    stop = stop or threading.Event()
+    state = LiveState()
+
+    def build_now() -> None:
+        started = time.perf_counter()
+        try:
+            rebuild()
+            errors, failure = [], None
+        except BuildError as exc:
+            errors, failure = exc.diagnostics, None
+        except Exception as exc:  # keep serving: the editor sees it and can go on
+            errors, failure = [], f"erreur interne : {type(exc).__name__}: {exc}"
+        with state.lock:
+            state.errors, state.failure = errors, failure
+            state.version += 1
+        if errors:
+            report(errors)
+        elif failure:
+            echo(f"lexom-site: {failure}")
+        else:
+            echo(f"Rebuilt in {time.perf_counter() - started:.1f} s.")
+
+    build_now()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    handler = functools.partial(type("BoundHandler", (Handler,), {"state": state}), directory=str(out_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    echo(f"Serving {out_dir} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
+    watched = [str(p) for p in (root / "content", root / "templates", root / "assets", root / "site.yaml")
+               if p.exists()]
+    try:
+        for _ in watchfiles.watch(*watched, stop_event=stop, debounce=300, raise_interrupt=False):
+            build_now()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        server.server_close()
+        echo("Stopped.")

@@ -1,0 +1,134 @@
+"""The editor's workflow: live preview, scaffolding, schema, CLI reference."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import REPO, course_text, write_tree
+
+from lexom_site.cli import main
+from lexom_site.clidoc import cli_reference
+from lexom_site.content import COURSE_FIELDS
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(predicate, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = predicate()
+            if last:
+                return last
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise AssertionError(f"timed out; last value: {last!r}")
+
+
+def test_serve_rebuilds_on_change_shows_errors_and_stops_cleanly(site: Path):
+    write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text()}")
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "lexom_site", "serve", "--root", str(site), "--port", str(port),
+                                "--no-pdf"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        page = wait_for(lambda: get(base + "/index.html"))
+        assert "Piloter un projet" in page
+        assert "/__lexom__/status" in page  # the live-reload script
+        version = json.loads(get(base + "/__lexom__/status"))["version"]
+
+        course = site / "content/courses/ABC-DEF-1.md"
+        course.write_text(course_text(title="title: Conduire un projet"))
+        wait_for(lambda: "Conduire un projet" in get(base + "/index.html"))
+        assert json.loads(get(base + "/__lexom__/status"))["version"] > version
+
+        course.write_text(course_text(title="title: Module : intro"))  # an editor's mistake
+        error = wait_for(lambda: (p := get(base + "/formations/abc-def-1/index.html")) and "n'a pas pu" in p and p)
+        assert "content/courses/ABC-DEF-1.md:3:15" in error
+        assert "a &#x27;:&#x27; followed by a space inside a value confuses YAML" in error
+        assert json.loads(get(base + "/__lexom__/status"))["ok"] is False
+        assert (site / "public/index.html").is_file()  # the last good build is still there
+
+        course.write_text(course_text(title='title: "Module : intro"'))
+        wait_for(lambda: "Module : intro" in get(base + "/index.html"))
+        assert process.poll() is None
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=15)
+    assert process.returncode == 0, err
+    assert f"Serving {site / 'public'} on http://127.0.0.1:{port}/" in err
+    assert "content/courses/ABC-DEF-1.md:3:15: error:" in err  # also in the terminal
+    assert err.rstrip().endswith("Stopped.")
+    assert "Traceback" not in err
+
+
+def test_serve_refuses_a_port_in_use(site: Path):
+    write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text()}")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "lexom_site", "serve", "--root", str(site), "--port", str(port),
+                                 "--no-pdf"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"lexom-site: cannot serve on port {port}: Address already in use" in result.stderr
+
+
+def test_new_course_writes_a_valid_commented_file_and_refuses_a_taken_reference(site: Path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["new", "course", "ABC-NEW-1", "--root", str(site), "--title", "Excel : débuter",
+                                  "--days", "2"])
+    assert result.exit_code == 0, result.stderr
+    text = (site / "content/courses/ABC-NEW-1.md").read_text()
+    for spec in COURSE_FIELDS:
+        if spec.required:
+            assert f"# {spec.description}\n{spec.name}:" in text  # every field present and explained
+    assert 'title: "Excel : débuter"' in text and "## Jour 2 - Après-midi" in text
+    assert runner.invoke(main, ["check", "--root", str(site)]).exit_code == 0
+    again = runner.invoke(main, ["new", "course", "ABC-NEW-1", "--root", str(site), "--title", "Autre"])
+    assert again.exit_code == 1
+    assert "content/courses/ABC-NEW-1.md already exists: the reference ABC-NEW-1 is taken" in again.stderr
+    assert "Excel : débuter" in (site / "content/courses/ABC-NEW-1.md").read_text()
+    bad = runner.invoke(main, ["new", "course", "abc/../x", "--root", str(site), "--title", "x"])
+    assert bad.exit_code == 1 and "is not a course reference" in bad.stderr
+
+
+def test_schema_is_the_one_validation_uses(site: Path):
+    result = CliRunner().invoke(main, ["schema"])
+    schema = json.loads(result.stdout)
+    assert list(schema["properties"]) == [f.name for f in COURSE_FIELDS]
+    assert schema["required"] == [f.name for f in COURSE_FIELDS if f.required]
+    assert schema["properties"]["duration_days"]["type"] == "integer"
+    assert schema["additionalProperties"] is False
+
+
+def test_the_cli_reference_page_is_current():
+    assert (REPO / "docs/cli.md").read_text(encoding="utf-8") == cli_reference(), \
+        "docs/cli.md is stale: run .venv/bin/python -m lexom_site.clidoc > docs/cli.md"
+
+
+def test_no_color_and_errors_on_stderr(site: Path):
+    write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text(title='')}")
+    result = subprocess.run([sys.executable, "-m", "lexom_site", "check", "--root", str(site)], capture_output=True,
+                            text=True, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 1 and result.stdout == ""
+    assert "\x1b[" not in result.stderr and result.stderr.rstrip().endswith("1 error found; nothing was written.")
