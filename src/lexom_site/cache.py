@@ -236,3 +236,20 @@ def _write_atomic(path: Path, data: bytes) -> None:
 def file_intact(path: Path, expected_sha256: str) -> bool:
     data = _read(path)
     return data is not None and sha256(data) == expected_sha256
+
+
+def file_stat(path: Path) -> list[int]:
+    """What identifies a file's state without reading it: size, modification time, inode."""
+    info = os.stat(path)
+    return [info.st_size, info.st_mtime_ns, info.st_ino]
+
+
+def output_intact(path: Path, entry: dict) -> bool:
+    """Is this output file still the one recorded? Same size, modification time and
+    inode as when it was published (the file was not touched), else same SHA-256."""
+    try:
+        if entry.get("stat") == file_stat(path):
+            return True
+    except OSError:
+        return False
+    return file_intact(path, entry["sha256"])

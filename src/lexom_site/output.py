@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 import threading
 from pathlib import Path, PurePosixPath
@@ -100,11 +101,18 @@ class Staging:
         finally:
             if backup is not None:
                 if cleanup is None:
-                    shutil.rmtree(backup, ignore_errors=True)
+                    _remove_tree(backup)
                 else:
-                    thread = threading.Thread(target=shutil.rmtree, args=(backup,), kwargs={"ignore_errors": True})
+                    thread = threading.Thread(target=_remove_tree, args=(backup,))
                     thread.start()
                     cleanup.append(thread)
+
+
+def _remove_tree(folder: Path) -> None:
+    """Delete a folder and everything in it (`rm -rf` where there is one: several times faster)."""
+    if os.name == "posix" and shutil.which("rm"):
+        subprocess.run(["rm", "-rf", "--", str(folder)], check=False)
+    shutil.rmtree(folder, ignore_errors=True)  # whatever is left, or where there is no rm
 
 
 def write_output(out_dir: Path, files: Iterable[OutputFile]) -> None:

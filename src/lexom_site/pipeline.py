@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .cache import (BuildCache, code_key, combine, file_intact, input_fingerprint, locations, outputs_intact, sha256,
-                    template_keys)
+from .cache import (BuildCache, code_key, combine, file_intact, file_stat, input_fingerprint, locations, output_intact,
+                    outputs_intact, sha256, template_keys)
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import Catalogue, Course, course_from_json, course_paths, course_to_json, make_catalogue, read_course
 from .diagnostics import BuildError, Diagnostic, display_path
@@ -90,9 +90,12 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
     to_check = []
     for path in paths:
         name = path.name
-        source, _ = reader(path, display_path(path, config.root))
         entry = cache.courses.get(name) if cache else None
-        if source is not None and entry and entry.get("sha256") == source.digest and entry.get("key") == validity:
+        if not entry:  # nothing cached: the workers read it
+            to_check.append(path)
+            continue
+        source, _ = reader(path, display_path(path, config.root))
+        if source is not None and entry.get("sha256") == source.digest and entry.get("key") == validity:
             try:
                 course = dataclasses.replace(course_from_json(entry["course"]), path=source.path)
             except (KeyError, TypeError, ValueError):
@@ -102,15 +105,14 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
             digests[course.ref], valid[name] = source.digest, entry
         else:
             to_check.append(path)
-    for path, (course, found, page) in zip(to_check, _check_courses(config, cgv, to_check, jobs, reader,
-                                                                     pages_into)):
+    for path, (course, found, page, digest) in zip(to_check, _check_courses(config, cgv, to_check, jobs, reader,
+                                                                             pages_into)):
         diagnostics += found
         if page is not None:
             prerendered[page[0]] = page[1]
         if course is not None:
             courses.append(course)
-            source, _ = reader(path, display_path(path, config.root))
-            digests[course.ref] = source.digest if source else ""
+            digests[course.ref] = digest
             if not found:
                 valid[path.name] = {"sha256": digests[course.ref], "key": validity, "course": course_to_json(course)}
     diagnostics += lint_project(config, cgv, reader, skip_courses=True)
@@ -139,7 +141,7 @@ class _WorkerState:
 _worker_state: _WorkerState | None = None
 
 
-def _check_course(path: Path) -> tuple[Course | None, list[Diagnostic], tuple[str, str] | None]:
+def _check_course(path: Path) -> tuple[Course | None, list[Diagnostic], tuple[str, str] | None, str]:
     """Read, parse and lint one course file; render its page when asked."""
     state = _worker_state
     assert state is not None
@@ -156,11 +158,11 @@ def _check_course(path: Path) -> tuple[Course | None, list[Diagnostic], tuple[st
             page = (file.path, sha256(file.data))
         except BuildError as exc:  # a template error: the same for every course, reported once
             diagnostics += exc.diagnostics
-    return course, diagnostics, page
+    return course, diagnostics, page, source.digest if source is not None else ""
 
 
 def _check_courses(config: SiteConfig, cgv: Cgv | None, paths: list[Path], jobs: int | None, reader: Reader,
-                   pages_into: Staging | None) -> list[tuple[Course | None, list[Diagnostic], tuple[str, str] | None]]:
+                   pages_into: Staging | None) -> list[tuple[Course | None, list[Diagnostic], tuple[str, str] | None, str]]:
     global _worker_state
     _worker_state = _WorkerState(config, Linter(config, cgv), reader, pages_into)
     jobs = jobs or os.cpu_count() or 1
@@ -292,7 +294,7 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     new_files: list[OutputFile] = []
     for item in planned:
         previous = cache.outputs.get(item.path)
-        if previous and previous["key"] == item.key and file_intact(out_dir / item.path, previous["sha256"]):
+        if previous and previous["key"] == item.key and output_intact(out_dir / item.path, previous):
             if item.path in project.prerendered:  # rendered while checking (its course was re-read): unneeded
                 (staging.folder / item.path).unlink()
             staging.link(item.path, out_dir / item.path)
@@ -338,7 +340,8 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     t = lap("pdf", t)
     cleanup: list[threading.Thread] = []
     staging.commit(cleanup)
-    cache.outputs = {item.path: {"key": item.key, "sha256": written[item.path]} for item in planned}
+    cache.outputs = {item.path: {"key": item.key, "sha256": written[item.path], "stat": file_stat(out_dir / item.path)}
+                     for item in planned}
     cache.courses = project.valid
     cache.fingerprint = fingerprint
     cache.save()

@@ -14,6 +14,7 @@ the catalogue. The main process never loads WeasyPrint.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import multiprocessing
@@ -23,9 +24,10 @@ import pickle
 import re
 import signal
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import pypdfium2 as pdfium
 
@@ -63,8 +65,30 @@ def _save(document: pdfium.PdfDocument, seed: bytes) -> bytes:
     return data
 
 
+@contextlib.contextmanager
+def _interrupt_after() -> Iterator[None]:
+    """Hold Ctrl-C until the block is done: PDFium calls back into Python while
+    saving, and an interrupt there would be swallowed and the file left broken."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received = []
+    previous = signal.signal(signal.SIGINT, lambda *args: received.append(args))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
+
+
 def join_parts(course: Part, cgv: Part) -> Part:
     """One PDF: the course part's pages then the CGV part's; metadata of the course part."""
+    with _interrupt_after():
+        return _join(course, cgv)
+
+
+def _join(course: Part, cgv: Part) -> Part:
     document = pdfium.PdfDocument(course.pdf)
     other = pdfium.PdfDocument(cgv.pdf)
     try:
@@ -76,6 +100,11 @@ def join_parts(course: Part, cgv: Part) -> Part:
 
 
 def page_count(pdf: bytes) -> int:
+    with _interrupt_after():
+        return _page_count(pdf)
+
+
+def _page_count(pdf: bytes) -> int:
     document = pdfium.PdfDocument(pdf)
     try:
         return len(document)
@@ -92,7 +121,9 @@ def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's business
     from weasyprint.text.fonts import FontConfiguration
 
-    from . import render_pdf  # noqa: F401  (WeasyPrint loads now, while the main process reads the sources)
+    from . import render_pdf  # WeasyPrint loads now, while the main process reads the sources
+
+    del render_pdf
 
     _worker["fonts"] = FontConfiguration()
 
