@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterable
 
 from .diagnostics import BuildError, Diagnostic
@@ -33,13 +33,6 @@ def check_output_dir(out_dir: Path, root: Path) -> None:
                                      "lexom-site", hint="remove it yourself or choose another --out folder")])
 
 
-def _safe_relative(path: str) -> PurePosixPath:
-    relative = PurePosixPath(path)
-    if relative.is_absolute() or ".." in relative.parts or not relative.parts or "\x00" in path:
-        raise ValueError(f"unsafe output path: {path!r}")
-    return relative
-
-
 class Staging:
     """A new output folder being filled beside the old one, then swapped in.
 
@@ -52,7 +45,8 @@ class Staging:
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.new-", dir=self.out_dir.parent))
         self.committed = False
-        self._folders: set[Path] = {self.folder}
+        self._root = str(self.folder)
+        self._folders: set[str] = {self._root}
 
     def __enter__(self) -> Staging:
         return self
@@ -61,15 +55,20 @@ class Staging:
         if not self.committed:
             shutil.rmtree(self.folder, ignore_errors=True)
 
-    def _target(self, path: str) -> Path:
-        target = self.folder / _safe_relative(path)
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
+    def _target(self, path: str) -> str:
+        parts = path.split("/")
+        if not path or path.startswith("/") or "\x00" in path or "\\" in path or any(
+                part in ("", ".", "..") for part in parts):
+            raise ValueError(f"unsafe output path: {path!r}")
+        target = os.path.join(self._root, *parts)
+        parent = os.path.dirname(target)
+        if parent not in self._folders:
+            os.makedirs(parent, exist_ok=True)
+            self._folders.add(parent)
         return target
 
     def write(self, path: str, data: bytes) -> None:
-        self._target(path).write_bytes(data)
+        Path(self._target(path)).write_bytes(data)
 
     def link(self, path: str, existing: Path) -> None:
         """Publish an existing file (from the previous output or the cache)
