@@ -78,7 +78,8 @@ def test_serve_rebuilds_on_change_shows_errors_and_stops_cleanly(site: Path):
     assert process.returncode == 0, err
     assert f"Serving {site / 'public'} on http://127.0.0.1:{port}/" in err
     assert "content/courses/ABC-DEF-1.md:3:15: error:" in err  # also in the terminal
-    assert err.rstrip().endswith("Stopped.")
+    assert err.rstrip().splitlines()[-1] == "Stopped."
+    assert "KeyboardInterrupt" not in err
     assert "Traceback" not in err
 
 

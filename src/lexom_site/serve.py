@@ -16,6 +16,7 @@ import functools
 import html
 import http.server
 import json
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -108,6 +109,7 @@ def serve(root: Path, out_dir: Path, port: int, rebuild: Callable[[], None],
     """Build once, serve `out_dir` on 127.0.0.1:`port`, rebuild on every change until `stop` (or Ctrl-C)."""
     import watchfiles
 
+    logging.getLogger("watchfiles").setLevel(logging.ERROR)  # its own "stopping watch" notice is noise here
     stop = stop or threading.Event()
     state = LiveState()
 
