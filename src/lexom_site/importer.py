@@ -34,7 +34,7 @@ from .content import AFTERNOON, MORNING, REF_PATTERN, parse_course
 from .course_file import CourseDraft, HalfDayDraft, ModuleDraft, course_file_lines
 from .diagnostics import Diagnostic, Severity
 from .markdown import plain_inline
-from .source import Source
+from .source import Source, decode_lenient
 
 # --- reading ---------------------------------------------------------------------------------------------------
 
@@ -44,14 +44,7 @@ _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": 
 
 def decode_legacy(data: bytes) -> str:
     """UTF-8 (with or without BOM) or Windows-1252, as NFC text with LF and plain spaces."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text).translate(_SPACES)
+    return unicodedata.normalize("NFC", decode_lenient(data)).translate(_SPACES)
 
 
 @dataclass(frozen=True)

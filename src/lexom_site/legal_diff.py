@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 
 from .legal import Cgv, Clause
 from .pdftext import page_texts
+from .source import decode_lenient
 from .textnorm import Token, join, tokenize
 
 MATCHES, DRIFTED, NOT_FOUND = 0, 1, 2
@@ -83,16 +84,6 @@ class _HTMLText(HTMLParser):
         self._flush()
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def read_document(path: Path, shown: str | None = None) -> Document:
     return parse_document(path.read_bytes(), shown or str(path), path.suffix)
 
@@ -105,7 +96,7 @@ def parse_document(data: bytes, shown: str, suffix: str = "") -> Document:
         for number, text in enumerate(page_texts(data), start=1):
             lines += [(number, line) for line in text.split("\n")]
         return Document(shown, tuple(lines), "page")
-    text = _decode(data)
+    text = decode_lenient(data)
     if suffix in (".html", ".htm", ".xhtml") or re.match(r"\s*<(?:!doctype|html)", text, re.IGNORECASE):
         parser = _HTMLText()
         parser.feed(text)

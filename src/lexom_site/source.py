@@ -103,6 +103,18 @@ def decode_source(data: bytes, shown_as: str) -> tuple[Source | None, list[Diagn
     return Source(shown_as, unicodedata.normalize("NFC", text), digest), []
 
 
+def decode_lenient(data: bytes) -> str:
+    """Text from a document of unknown origin (a legacy sheet, a saved page):
+    UTF-8 with or without BOM, else Windows-1252; line endings made LF."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 @dataclass(frozen=True)
 class FrontMatter:
     yaml_text: str
