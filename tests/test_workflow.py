@@ -12,6 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import yaml
 from click.testing import CliRunner
 from conftest import REPO, course_text, write_tree
 
@@ -154,15 +155,29 @@ def test_the_github_workflow_passes_actionlint(tmp_path: Path):
     assert result.stdout.endswith('broken.yml:6:23: property "x" is not defined in object type {} [expression]\n')
 
 
-def test_pre_commit_hooks_run_the_check():
-    import yaml
-
+def test_pre_commit_runs_offline_and_catches_mistakes(tmp_path: Path):
+    """The project's hooks run from .venv: no network. A bad course file or Python file fails the commit."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
+    for name in (".pre-commit-config.yaml", ".pre-commit-hooks.yaml"):  # the working tree's, committed or not
+        shutil.copy(REPO / name, clone / name)
+    (clone / ".venv").symlink_to(REPO / ".venv")
+    env = {"PATH": f"{REPO / '.venv/bin'}:/usr/bin:/bin", "PRE_COMMIT_HOME": str(tmp_path / "home"),
+           "HOME": str(tmp_path)}
+    command = [str(REPO / ".venv/bin/pre-commit"), "run", "--all-files"]
+    subprocess.run(["git", "add", "-A"], cwd=clone, check=True)
+    result = subprocess.run(command, cwd=clone, capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "lexom-site check" in result.stdout and "Passed" in result.stdout
+    course = clone / "content/courses/RCL-RCL-14.md"
+    course.write_text(course.read_text().replace("dpo@lexom.fr", "dp@lexom.fr") + "\nContact : dp@lexom.fr\n")
+    (clone / "bad.py").write_text("print(undefined_name)\n")
+    subprocess.run(["git", "add", "-A"], cwd=clone, check=True)
+    result = subprocess.run(command, cwd=clone, capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 1
+    assert "did you mean dpo@lexom.fr?" in result.stdout and "undefined_name" in result.stdout
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert hooks[0]["id"] == "lexom-site-check" and hooks[0]["entry"] == "lexom-site check"
-    assert hooks[0]["pass_filenames"] is False
-    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text())
-    local = [h for repo in config["repos"] if repo["repo"] == "local" for h in repo["hooks"]]
-    assert local[0]["entry"].endswith("lexom-site check")
 
 
 def test_quiet_and_verbose(site: Path):
