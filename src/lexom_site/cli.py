@@ -161,12 +161,23 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
         if done:
             info(f"Nothing to do: {locations(root, out, cache_dir)[1]} is up to date.")
             return
-    from .pipeline import build as build_site
+    import contextlib
 
-    try:
-        report = build_site(root, out, pdf=not no_pdf, progress=progress, jobs=jobs, cache_dir=cache_dir,
-                            shard=shard, fingerprint=fingerprint)
-    except BuildError as exc:
+    from .sheets import SheetPool
+
+    with contextlib.ExitStack() as stack:
+        # PDF workers start before the build's own modules are even imported: loading WeasyPrint in
+        # them is the longest wait of a small rebuild
+        pool = None if no_pdf else stack.enter_context(SheetPool(jobs, locations(root, out, cache_dir)[2]))
+        from .pipeline import build as build_site
+
+        try:
+            report = build_site(root, out, pdf=not no_pdf, progress=progress, jobs=jobs, cache_dir=cache_dir,
+                                shard=shard, fingerprint=fingerprint, sheet_pool=pool)
+        except BuildError as exc:
+            report = exc
+    if isinstance(report, BuildError):
+        exc = report
         if bar is not None:
             bar.__exit__(None, None, None)
         _report(exc.diagnostics)

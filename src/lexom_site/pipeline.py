@@ -229,7 +229,7 @@ def _up_to_date(out_dir: Path, planned: list[Planned], cache: BuildCache) -> boo
 
 def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress: Progress | None = None,
           jobs: int | None = None, cache_dir: Path | None = None, shard: tuple[int, int] | None = None,
-          fingerprint: str | None = None) -> BuildReport:
+          fingerprint: str | None = None, sheet_pool: SheetPool | None = None) -> BuildReport:
     """Validate, then make every output that changed and publish the whole site into `out_dir`.
 
     `shard=(k, n)` makes only the PDF sheets of the k-th of n parts of the
@@ -252,8 +252,10 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
         return BuildReport(out_dir, 0, 0, len(cache.outputs), time.perf_counter() - started, up_to_date=True,
                            stages=stages)
     with contextlib.ExitStack() as stack:
-        # the PDF workers start now and load WeasyPrint while the sources are read
-        sheet_pool = stack.enter_context(SheetPool(jobs, cache.folder)) if pdf else None
+        # the PDF workers start now (unless the caller started them even earlier) and load WeasyPrint
+        # while the sources are read
+        if pdf and sheet_pool is None:
+            sheet_pool = stack.enter_context(SheetPool(jobs, cache.folder))
         staging = stack.enter_context(Staging(out_dir))
         return _build(root, out_dir, cache, fingerprint, staging, sheet_pool, pdf=pdf, progress=progress, jobs=jobs,
                       shard=shard, started=started, stages=stages, lap=lap, t=t)

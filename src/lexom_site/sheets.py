@@ -162,11 +162,10 @@ class SheetPool:
     def __enter__(self) -> SheetPool:
         return self
 
-    def __exit__(self, kind, *rest) -> None:
-        if kind is None:
-            self.pool.close()
-        else:
-            self.pool.terminate()
+    def __exit__(self, *exc_info) -> None:
+        # Every result has been received by now (or the build failed): stop the workers at once,
+        # even those still loading WeasyPrint for a build that needed no PDF.
+        self.pool.terminate()
         self.pool.join()
         if self.setup:
             Path(self.setup).unlink(missing_ok=True)
