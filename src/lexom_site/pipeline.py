@@ -294,13 +294,12 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     written: dict[str, str] = {}  # path -> sha256
     to_render: list[Course] = []
     new_files: list[OutputFile] = []
-    unchanged: list[str] = []  # linked from the previous output by a thread, while the PDFs are made
     for item in planned:
         previous = cache.outputs.get(item.path)
         if previous and previous["key"] == item.key and output_intact(out_dir / item.path, previous):
             if item.path in project.prerendered:  # rendered while checking (its course was re-read): unneeded
                 (staging.folder / item.path).unlink()
-            unchanged.append(item.path)
+            staging.link(item.path, out_dir / item.path)
             written[item.path] = previous["sha256"]
             reused += 1
         elif item.path in project.prerendered:
@@ -325,23 +324,19 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
             else:
                 to_render.append(item.subject)
     if (out_dir / MARKER).is_file():
-        unchanged.append(MARKER)  # unchanged: keep it as it is
+        staging.link(MARKER, out_dir / MARKER)  # unchanged: keep it as it is
     t = lap("html", t)
+    problems = verify_cgv_copies(project.cgv, [f for f in new_files if f.path == CGV_PAGE], out_dir.name)
 
     def publish(course: Course, data: bytes) -> None:
         path = course_pdf_path(course)
         staging.link(path, cache.put_pdf(pdf_keys[course.ref], data))
         written[path] = sha256(data)
 
-    linking = _Linker(staging, out_dir, unchanged)
-    try:  # the linker thread is always joined: nothing may write into the staging folder once it is removed
-        problems = verify_cgv_copies(project.cgv, [f for f in new_files if f.path == CGV_PAGE], out_dir.name)
-        try:
-            pdfs = _render_pdfs(project, to_render, part_keys, cache, sheet_pool, progress, publish)
-        except BuildError as exc:
-            problems += exc.diagnostics
-    finally:
-        linking.finish()
+    try:
+        pdfs = _render_pdfs(project, to_render, part_keys, cache, sheet_pool, progress, publish)
+    except BuildError as exc:
+        problems += exc.diagnostics
     if problems:
         raise BuildError(problems)
     t = lap("pdf", t)
@@ -357,33 +352,6 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
         thread.join()
     lap("write", t)
     return BuildReport(out_dir, pages, pdfs, reused, time.perf_counter() - started, stages=stages)
-
-
-class _Linker:
-    """Hard-links unchanged files from the previous output into the staging
-    folder in a thread (system calls: no lock held), while the PDFs are made."""
-
-    def __init__(self, staging: Staging, out_dir: Path, paths: list[str]):
-        self.error: BaseException | None = None
-
-        def run() -> None:
-            try:
-                for path in paths:
-                    staging.link(path, out_dir / path)
-            except BaseException as exc:  # re-raised in the main thread by finish()
-                self.error = exc
-
-        self.thread = threading.Thread(target=run, name="link-unchanged")
-        self.thread.start()
-
-    def finish(self) -> None:
-        try:
-            self.thread.join()
-        except KeyboardInterrupt:  # let it end first: the staging folder is about to be removed
-            self.thread.join()
-            raise
-        if self.error is not None:
-            raise self.error
 
 
 def _part_key(part_keys: dict[str, str], pages: int) -> str:
