@@ -1,8 +1,9 @@
 """Course files: typed front matter + a Markdown programme -> `Course`.
 
-`parse_course(source)` works on text only; `load_catalogue(config)` reads the
-files of content/courses/ and validates the whole catalogue, collecting every
-problem of every file before anything is rendered.
+`parse_course(source)` works on text only; `course_paths` lists the files of
+content/courses/ and `read_course` reads and parses one (pipeline.load_project
+runs them over the whole catalogue, collecting every problem of every file
+before anything is rendered).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, Iterable, Mapping
 from markdown_it.tree import SyntaxTreeNode
 
 from .config import SiteConfig
-from .diagnostics import BuildError, Diagnostic, display_path
+from .diagnostics import Diagnostic, display_path
 from .markdown import block_tree, inline_text, link_problems
 from .schema import Field, FreeMapping, Integer, Pattern, Text, TextList, parse_mapping
 from .source import Reader, Source, compose_yaml, read_source, split_front_matter
@@ -443,22 +444,3 @@ def read_course(path: Path, config: SiteConfig, reader: Reader = read_source
 def make_catalogue(courses: Iterable[Course]) -> Catalogue:
     return Catalogue(tuple(sorted(courses, key=lambda c: (c.category.casefold(), c.subcategory.casefold(),
                                                           c.title.casefold(), c.ref))))
-
-
-def load_catalogue(config: SiteConfig, reader: Reader = read_source) -> Catalogue:
-    """Read and validate every course file; raise BuildError with all problems.
-
-    References are unique by construction: each must equal its file's name
-    and is upper-case ASCII, so two files can never share one, not even on a
-    case-insensitive file system.
-    """
-    paths, diagnostics = course_paths(config)
-    courses = []
-    for path in paths:
-        _, course, found = read_course(path, config, reader)
-        diagnostics += found
-        if course is not None:
-            courses.append(course)
-    if diagnostics:
-        raise BuildError(diagnostics)
-    return make_catalogue(courses)

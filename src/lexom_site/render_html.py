@@ -127,11 +127,6 @@ def render_page(env: jinja2.Environment, config: SiteConfig, page: Page) -> Outp
     return OutputFile(page.path, html.encode("utf-8"))
 
 
-def render_site(env: jinja2.Environment, config: SiteConfig, catalogue: Catalogue, cgv: Cgv) -> list[OutputFile]:
-    """Every HTML page of the site, in memory."""
-    return [render_page(env, config, page) for page in site_pages(catalogue, cgv)]
-
-
 def document_date(cgv: Cgv) -> str:
     """The date stamped in the PDFs: SOURCE_DATE_EPOCH when set (reproducible
     builds), else the CGV's effective date; never the clock."""
