@@ -15,6 +15,7 @@ import contextlib
 import dataclasses
 import multiprocessing
 import os
+import shutil
 import threading
 import time
 from dataclasses import dataclass
@@ -28,8 +29,10 @@ from .content import Catalogue, Course, course_from_json, course_paths, course_t
 from .diagnostics import BuildError, Diagnostic, display_path
 from .legal import CGV_FILE, Cgv, load_cgv
 from .legal_lint import Linter, LintFile, lint_project
+from .links import BrokenLink, find_broken_links, link_diagnostics, locate_in_source, locate_in_templates
 from .output import MARKER, Staging, check_output_dir
 from .render_html import CGV_PAGE, OutputFile, course_page, course_pdf_path, make_environment, render_page, site_pages
+from .search import SEARCH_DIR, index_site
 from .sheets import Part, SheetPool, page_count
 from .source import Reader, source_reader
 from .verify import verify_cgv_copies
@@ -182,8 +185,8 @@ class Planned:
 
     path: str
     key: str
-    kind: str  # "page", "asset" or "pdf"
-    subject: Any  # the Page, the asset's Path, or the Course
+    kind: str  # "page", "asset", "pdf" or "search" (a file of the search index)
+    subject: Any  # the Page, the asset's Path, the Course, or None
 
 
 def _files_under(folder: Path) -> list[Path]:
@@ -197,13 +200,14 @@ def plan_outputs(project: Project, *, pdf: bool = True) -> tuple[list[Planned], 
                  for p in _files_under(config.templates_dir)}
     tkeys = template_keys(config.templates_dir, templates)
     assets = [(p, sha256(p.read_bytes())) for p in _files_under(config.assets_dir)]
-    assets_key = combine(*(f"{p.relative_to(config.assets_dir).as_posix()}:{d}" for p, d in assets))
+    # what the PDFs may use of the assets: WeasyPrint runs no script, so a script's change re-renders no PDF
+    assets_key = combine(*(f"{p.relative_to(config.assets_dir).as_posix()}:{d}" for p, d in assets if p.suffix != ".js"))
     common = combine(code_key(), _file_digest(config.root / CONFIG_FILE))
     digests = project.digests
     catalogue_key = combine(*(f"{c.ref}:{digests.get(c.ref, '')}" for c in project.catalogue.courses))
     planned: list[Planned] = []
     for page in site_pages(project.catalogue, project.cgv):
-        data = {"catalogue": catalogue_key, "cgv": digests["cgv"]}.get(page.depends_on, digests.get(page.depends_on))
+        data = {"catalogue": catalogue_key, "cgv": digests["cgv"], "site": ""}.get(page.depends_on, digests.get(page.depends_on))
         planned.append(Planned(page.path, combine(common, tkeys.get(page.template, ""), str(data)), "page", page))
     for path, digest in assets:
         planned.append(Planned(f"assets/{path.relative_to(config.assets_dir).as_posix()}", digest, "asset", path))
@@ -214,6 +218,14 @@ def plan_outputs(project: Project, *, pdf: bool = True) -> tuple[list[Planned], 
             planned.append(Planned(course_pdf_path(course), combine(pdf_common, digests.get(course.ref, "")), "pdf",
                                    course))
     return planned, {"cgv": combine(common, tkeys.get("pdf/cgv.html", ""), assets_key, digests["cgv"], "cgv-part")}
+
+
+def _previous_search_index(cache: BuildCache, key: str) -> list[Planned]:
+    """The files of the previous search index when it was made from the same pages."""
+    previous = [path for path, entry in cache.outputs.items() if path.startswith(SEARCH_DIR + "/")]
+    if not previous or any(cache.outputs[path]["key"] != key for path in previous):
+        return []
+    return [Planned(path, key, "search", None) for path in sorted(previous)]
 
 
 def _up_to_date(out_dir: Path, planned: list[Planned], cache: BuildCache) -> bool:
@@ -270,6 +282,8 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     if sheet_pool is not None:
         sheet_pool.configure(config, project.cgv)
     planned, part_keys = plan_outputs(project, pdf=pdf)
+    search_key = combine(*(p.key for p in planned if p.kind == "page"))
+    planned += _previous_search_index(cache, search_key)
     pdf_keys = {p.subject.ref: p.key for p in planned if p.kind == "pdf"}
     t = lap("load", t)
     if shard is not None:
@@ -294,6 +308,7 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     written: dict[str, str] = {}  # path -> sha256
     to_render: list[Course] = []
     new_files: list[OutputFile] = []
+    reindex = not any(item.kind == "search" for item in planned)
     for item in planned:
         previous = cache.outputs.get(item.path)
         if previous and previous["key"] == item.key and output_intact(out_dir / item.path, previous):
@@ -302,6 +317,8 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
             staging.link(item.path, out_dir / item.path)
             written[item.path] = previous["sha256"]
             reused += 1
+        elif item.kind == "search":  # a file of the previous index is missing or damaged: index again
+            reindex = True
         elif item.path in project.prerendered:
             written[item.path] = project.prerendered[item.path]
             pages += 1
@@ -326,7 +343,17 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     if (out_dir / MARKER).is_file():
         staging.link(MARKER, out_dir / MARKER)  # unchanged: keep it as it is
     t = lap("html", t)
-    problems = verify_cgv_copies(project.cgv, [f for f in new_files if f.path == CGV_PAGE], out_dir.name)
+    if reindex:
+        planned = [item for item in planned if item.kind != "search"]
+        # files of the previous index linked above are hard links to the published ones: never write through them
+        shutil.rmtree(staging.folder / SEARCH_DIR, ignore_errors=True)
+        for path in index_site(staging.folder):
+            planned.append(Planned(path, search_key, "search", None))
+            written[path] = sha256((staging.folder / path).read_bytes())
+        t = lap("search", t)
+    problems = check_links(project, planned, staging.folder, out_dir.name, pdf=pdf)
+    problems += verify_cgv_copies(project.cgv, [f for f in new_files if f.path == CGV_PAGE], out_dir.name)
+    t = lap("checks", t)
 
     def publish(course: Course, data: bytes) -> None:
         path = course_pdf_path(course)
@@ -352,6 +379,33 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
         thread.join()
     lap("write", t)
     return BuildReport(out_dir, pages, pdfs, reused, time.perf_counter() - started, stages=stages)
+
+
+def check_links(project: Project, planned: list[Planned], folder: Path, out_name: str, *, pdf: bool) -> list[Diagnostic]:
+    """Every internal link of the pages and stylesheets in `folder` leads to a
+    file of the site (the PDFs included, though not made yet) and heading."""
+    config = project.config
+    sources = {item.path: item.subject for item in planned if item.kind in ("page", "asset")}
+
+    def read(path: str) -> str:
+        return (folder / path).read_text(encoding="utf-8", errors="replace")
+
+    def blame(item: BrokenLink) -> tuple[str, int, int]:
+        subject = sources[item.page]
+        if isinstance(subject, Path):  # a stylesheet of assets/
+            return display_path(subject, config.root), 0, 0
+        course = subject.context.get("course")
+        if course is not None and (found := locate_in_source(config.root / course.path, item.link)):
+            return course.path, *found
+        own = config.templates_dir / subject.template
+        found = locate_in_templates([own, *(t for t in _files_under(config.templates_dir) if t != own)], item.link)
+        if found:
+            return display_path(found[0], config.root), found[1], found[2]
+        return display_path(own, config.root), 0, 0
+
+    broken = find_broken_links(sources, [item.path for item in planned], read,
+                               absent_on_purpose=lambda path: not pdf and path.startswith("pdf/"))
+    return link_diagnostics(broken, blame, out_name)
 
 
 def _part_key(part_keys: dict[str, str], pages: int) -> str:

@@ -9,9 +9,11 @@ name the template file and line.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
-
+import re
 import traceback
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +48,15 @@ def make_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> ji
     )
     env.filters["md_inline"] = lambda text: Markup(render_inline(text))
     env.filters["md_block"] = lambda text: Markup(render_block(text))
+    env.filters["md_plain"] = plain_text
+    env.globals["absolute_url"] = lambda path: absolute_url(config, path)
+    env.globals["course_page_path"] = course_page_path
+    env.globals["course_description"] = course_description
+    env.globals["category_anchor"] = category_anchor
+    env.globals["catalogue_jsonld"] = lambda catalogue: catalogue_jsonld(config, catalogue)
+    env.globals["course_jsonld"] = lambda course: course_jsonld(config, course)
+    # JSON-LD keeps French letters readable; tojson still escapes <, >, & and '
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False, "indent": 2}
     env.globals["site"] = config
     env.globals["facts"] = config.nested_facts()
     return env
@@ -60,10 +71,76 @@ def course_pdf_path(course: Course) -> str:
 
 
 CGV_PAGE = "cgv/index.html"
+SEARCH_PAGE = "recherche/index.html"
 
 
 def _root_prefix(page_path: str) -> str:
     return "../" * page_path.count("/")
+
+
+def absolute_url(config: SiteConfig, path: str) -> str:
+    """The public address of an output file: `formations/x/index.html` ->
+    `https://www.lexom.fr/formations/x/` (the canonical form of a folder page)."""
+    if path == "index.html" or path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    return config.base_url + path
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def category_anchor(category: str) -> str:
+    """The anchor of a category on the home page: "COMMUNICATION ON-LINE" -> "categorie-communication-on-line"."""
+    letters = "".join(c for c in unicodedata.normalize("NFKD", category.casefold()) if not unicodedata.combining(c))
+    return "categorie-" + (re.sub(r"[^a-z0-9]+", "-", letters).strip("-") or "autre")
+
+
+def catalogue_jsonld(config: SiteConfig, catalogue: Catalogue) -> dict[str, Any]:
+    """The home page as a summary page of course listings: an ItemList of the course pages."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "name": config.title,
+        "itemListElement": [{"@type": "ListItem", "position": i, "url": absolute_url(config, course_page_path(c))}
+                            for i, c in enumerate(catalogue.courses, 1)],
+    }
+
+
+def plain_text(markdown_text: str) -> str:
+    """Inline Markdown as plain text (for meta descriptions and structured data)."""
+    return html.unescape(_TAG.sub("", render_inline(markdown_text)))
+
+
+def course_description(course: Course) -> str:
+    """One or two sentences about a course: its meta description, Open Graph
+    description and structured-data description."""
+    text = (f"Formation de {course.duration_label.lower()} en {course.subcategory.lower()} "
+            f"(réf. {course.ref}). Objectifs : " + " ; ".join(plain_text(o) for o in course.objectives) + ".")
+    return text if len(text) <= 300 else text[:297].rsplit(" ", 1)[0] + "…"
+
+
+def course_jsonld(config: SiteConfig, course: Course) -> dict[str, Any]:
+    """schema.org `Course` of a course page, with the properties search engines
+    document for course listings (see docs/seo.md)."""
+    facts = config.nested_facts()
+    url = absolute_url(config, course_page_path(course))
+    return {
+        "@context": "https://schema.org",
+        "@type": "Course",
+        "@id": url + "#formation",
+        "url": url,
+        "name": course.title,
+        "description": course_description(course),
+        "courseCode": course.ref,
+        "inLanguage": "fr",
+        "provider": {"@type": "Organization", "name": facts["company"]["name"], "url": config.base_url},
+        "coursePrerequisites": plain_text(course.prerequisites),
+        "timeRequired": f"P{course.duration_days}D",
+        "teaches": [plain_text(o) for o in course.objectives],
+        "audience": {"@type": "EducationalAudience", "audienceType": plain_text(course.audience)},
+        "about": [course.category, course.subcategory],
+        "isAccessibleForFree": False,
+    }
 
 
 def render_template(env: jinja2.Environment, config: SiteConfig, name: str, **context: Any) -> str:
@@ -99,7 +176,8 @@ def _template_frame(exc: BaseException, templates_dir: Path) -> tuple[Path | Non
 class Page:
     """One HTML page to render: its output path, template and context, and
     what its content depends on besides the templates and configuration
-    ("catalogue", "cgv" or a course reference), for the build cache."""
+    ("catalogue", "cgv", "site" for nothing else, or a course reference),
+    for the build cache."""
 
     path: str
     template: str
@@ -110,7 +188,10 @@ class Page:
 def site_pages(catalogue: Catalogue, cgv: Cgv) -> list[Page]:
     """Every HTML page of the site (not rendered yet)."""
     pages = [Page("index.html", "index.html", {"catalogue": catalogue}, "catalogue"),
-             Page(CGV_PAGE, "cgv.html", {"cgv": cgv}, "cgv")]
+             Page(CGV_PAGE, "cgv.html", {"cgv": cgv}, "cgv"),
+             Page(SEARCH_PAGE, "search.html", {}, "site"),
+             Page("sitemap.xml", "sitemap.xml", {"catalogue": catalogue}, "catalogue"),
+             Page("robots.txt", "robots.txt", {}, "site")]
     return pages + [course_page(course) for course in catalogue.courses]
 
 
@@ -123,7 +204,9 @@ def course_page(course: Course) -> Page:
 def render_page(env: jinja2.Environment, config: SiteConfig, page: Page) -> OutputFile:
     html = render_template(env, config, page.template, root=_root_prefix(page.path), page_path=page.path,
                            course_url=lambda c, p=page.path: _root_prefix(p) + course_page_path(c),
-                           cgv_url=_root_prefix(page.path) + CGV_PAGE, **page.context)
+                           cgv_url=_root_prefix(page.path) + CGV_PAGE,
+                           search_url=_root_prefix(page.path) + SEARCH_PAGE,
+                           canonical_url=absolute_url(config, page.path), **page.context)
     return OutputFile(page.path, html.encode("utf-8"))
 
 

@@ -1,0 +1,139 @@
+"""Output check: every internal link of the built site leads somewhere.
+
+Run over the staging folder before anything is published: each `href` and
+`src` of every HTML page, and each `url()` / `@import` of every stylesheet,
+must name a file of the new site, and a `#fragment` must name an element
+`id` of the page it points to. Links to other sites (https:, mailto:...) are
+not followed. A broken link is reported on the file it comes from: the
+course file when its text holds the link, else the page's template.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .diagnostics import Diagnostic
+
+_HTML_LINK = re.compile(r"""\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_HTML_ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_CSS_LINK = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]+))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""")
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    page: str  # the output file holding the link
+    link: str  # as written in it
+    problem: str  # what is wrong, the same wherever the same target is linked
+
+
+def _values(match: re.Match[str]) -> str:
+    return next(group for group in match.groups() if group is not None)
+
+
+def links_of(path: str, text: str) -> list[str]:
+    """The links of one output file (HTML or CSS), as written."""
+    if path.endswith(".css"):
+        return [_values(m) for m in _CSS_LINK.finditer(text)]
+    markup = _SCRIPT_OR_STYLE.sub(lambda m: m.group(0)[: m.group(0).find(">") + 1], text)  # script text is no link
+    return [html.unescape(_values(m)) for m in _HTML_LINK.finditer(markup)]
+
+
+def ids_of(text: str) -> set[str]:
+    return {html.unescape(_values(m)) for m in _HTML_ID.finditer(text)}
+
+
+def find_broken_links(check: Iterable[str], site: Iterable[str], read: Callable[[str], str], *,
+                      absent_on_purpose: Callable[[str], bool] = lambda path: False) -> list[BrokenLink]:
+    """The broken internal links of the HTML and CSS files `check`, read with
+    `read`; `site`: every file of the site, written or not yet (paths relative
+    to its root); `absent_on_purpose(path)`: targets left out of this build on
+    purpose (the PDFs of `build --no-pdf`)."""
+    texts = {path: read(path) for path in sorted(check) if path.endswith((".html", ".css"))}
+    present = set(site)
+    ids = {path: ids_of(text) for path, text in texts.items() if path.endswith(".html")}
+    broken: list[BrokenLink] = []
+    for page, text in texts.items():
+        for link in links_of(page, text):
+            problem = _problem(page, link, present, ids, absent_on_purpose)
+            if problem:
+                broken.append(BrokenLink(page, link, problem))
+    return broken
+
+
+def _problem(page: str, link: str, present: set[str], ids: Mapping[str, set[str]],
+             absent_on_purpose: Callable[[str], bool]) -> str | None:
+    if not link.strip():
+        return "empty link"
+    if _SCHEME.match(link) or link.startswith("//"):
+        return None  # another site, an e-mail address, a telephone number: not followed
+    parts = urlsplit(link)
+    path = unquote(parts.path)
+    if not path:
+        target = page
+    else:
+        joined = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(page), path)
+        target = posixpath.normpath(joined)
+        if target.startswith("../") or target == "..":
+            return f"'{path}' points outside the site"
+        if path.endswith("/") or target == ".":
+            target = posixpath.join(target, "index.html") if target != "." else "index.html"
+    if target not in present:
+        if absent_on_purpose(target):
+            return None
+        return f"{target} does not exist in the site"
+    if parts.fragment and target in ids and unquote(parts.fragment) not in ids[target]:
+        where = "the page" if target == page else target
+        return f"{where} has no element with id '{unquote(parts.fragment)}'"
+    return None
+
+
+def link_diagnostics(broken: list[BrokenLink], blame: Callable[[BrokenLink], tuple[str, int, int]],
+                     out_name: str) -> list[Diagnostic]:
+    """One diagnostic per file to fix and problem, however many pages repeat it."""
+    grouped: dict[tuple[str, int, int, str], list[BrokenLink]] = {}
+    for item in broken:
+        grouped.setdefault((*blame(item), item.problem), []).append(item)
+    diagnostics = []
+    for (path, line, col, problem), items in grouped.items():
+        first = items[0]
+        where = f"{out_name}/{first.page}" + (f" and {len(items) - 1} other page(s)" if len(items) > 1 else "")
+        diagnostics.append(Diagnostic(path, line, col, f"broken link '{first.link}' in {where}: {problem}",
+                                      hint="point the link to a page, file or heading the site has"))
+    return diagnostics
+
+
+def _find(path: Path, needles: list[str]) -> tuple[int, int] | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(text.splitlines(), 1):
+        for needle in needles:
+            found = line.find(needle)
+            if found >= 0:
+                return number, found + 1
+    return None
+
+
+def locate_in_source(source: Path, link: str) -> tuple[int, int] | None:
+    """Line and column of `(link)` in a Markdown source file, if it is there."""
+    return _find(source, [f"]({link}", f"<{link}>"])
+
+
+def locate_in_templates(templates: list[Path], link: str) -> tuple[Path, int, int] | None:
+    """The first of `templates` (and line, column) whose text holds `link`
+    without its "../" prefix (written there as `{{ root }}...` or `#...`)."""
+    written = link.lstrip("./") or link
+    for template in templates:
+        found = _find(template, [f'"{written}', f'{written}"', written])
+        if found:
+            return template, *found
+    return None
