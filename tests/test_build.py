@@ -36,7 +36,7 @@ def test_build_writes_pages_and_pdf(site: Path):
     text = "\n".join(page_texts(pdf))
     assert "Piloter un projet" in text
     assert "Conditions Générales de Vente : LEXOM" in text
-    assert "Built 3 page(s) and 1 PDF sheet(s)" in result.output
+    assert "Built 6 page(s) and 1 PDF sheet(s)" in result.output  # home, CGV, search, sitemap, robots.txt, course
 
 
 def test_no_pdf_builds_html_only(site: Path):

@@ -35,8 +35,10 @@ def state(folder: Path) -> dict[str, tuple[str, int]]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def changed(before: dict, after: dict) -> list[str]:
-    return sorted(p for p in after if before.get(p) != after[p]) + sorted(p for p in before if p not in after)
+def changed(before: dict, after: dict, *, search: bool = False) -> list[str]:
+    """The files rewritten, added or removed (those of the search index only when `search`)."""
+    paths = sorted(p for p in after if before.get(p) != after[p]) + sorted(p for p in before if p not in after)
+    return [p for p in paths if search or not p.startswith("pagefind/")]
 
 
 def run_build(root: Path, *args: str) -> str:
@@ -57,11 +59,17 @@ def test_editing_one_course_remakes_its_page_the_listing_and_its_pdf_only(projec
     before = state(project / "public")
     course = project / "content/courses/ABC-DEF-2.md"
     course.write_text(course.read_text().replace("- Objectifs", "- Objectifs révisés"))
-    assert run_build(project).startswith("Built 2 page(s) and 1 PDF sheet(s)")
-    assert changed(before, state(project / "public")) == [
-        "formations/abc-def-2/index.html", "index.html", "pdf/ABC-DEF-2.pdf"]
+    # the home page and the sitemap are made again, with the same bytes: they are not rewritten
+    assert run_build(project).startswith("Built 1 page(s) and 1 PDF sheet(s)")
+    after = state(project / "public")
+    assert changed(before, after) == ["formations/abc-def-2/index.html", "pdf/ABC-DEF-2.pdf"]
+    assert changed(before, after, search=True) != changed(before, after)  # the search index knows the new words
     assert "Objectifs révisés" in (project / "public/formations/abc-def-2/index.html").read_text()
     assert any("Objectifs révisés" in page for page in page_texts((project / "public/pdf/ABC-DEF-2.pdf").read_bytes()))
+    course.write_text(course.read_text().replace("title: Deuxième", "title: Deuxième formation"))
+    assert run_build(project).startswith("Built 2 page(s) and 1 PDF sheet(s)")
+    assert changed(after, state(project / "public")) == [
+        "formations/abc-def-2/index.html", "index.html", "pdf/ABC-DEF-2.pdf"]
 
 
 @pytest.mark.parametrize("edit, remade", [
@@ -135,7 +143,7 @@ def test_a_corrupted_or_foreign_cache_is_never_trusted(project: Path, tmp_path: 
     (cache / "state-public.json").write_text("{not json")
     shutil.rmtree(project / "public")
     # the state is ignored; the PDF entries, which carry their own hash, are checked and reused
-    assert run_build(project).startswith("Built 5 page(s) and 0 PDF sheet(s)")
+    assert run_build(project).startswith("Built 8 page(s) and 0 PDF sheet(s)")
     assert {p: h for p, (h, _) in state(project / "public").items()} == good
 
 
@@ -149,7 +157,7 @@ def test_shards_built_apart_merge_into_the_full_build(project: Path, tmp_path: P
     merged = tmp_path / "merged"
     for k in (1, 2):
         shutil.copytree(tmp_path / f"shard-{k}", merged, dirs_exist_ok=True)  # what the CI's download step does
-    assert run_build(project, "--cache-dir", str(merged)).startswith("Built 5 page(s) and 0 PDF sheet(s)")
+    assert run_build(project, "--cache-dir", str(merged)).startswith("Built 8 page(s) and 0 PDF sheet(s)")
     run_build(project, "--out", str(tmp_path / "reference"), "--cache-dir", str(tmp_path / "alone"))
     assert {p: h for p, (h, _) in state(project / "public").items()} == \
         {p: h for p, (h, _) in state(tmp_path / "reference").items()}

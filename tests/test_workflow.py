@@ -186,9 +186,10 @@ def test_quiet_and_verbose(site: Path):
     assert runner.invoke(main, ["-q", "check", "--root", str(site)]).stderr == ""
     verbose = runner.invoke(main, ["-v", "build", "--root", str(site), "--no-pdf"])
     assert verbose.exit_code == 0
-    assert verbose.stderr.splitlines()[0].startswith("Built 3 page(s) and 0 PDF sheet(s)")
+    assert verbose.stderr.splitlines()[0].startswith("Built 6 page(s) and 0 PDF sheet(s)")
     assert [line.split(":")[0].strip() for line in verbose.stderr.splitlines()[1:]] == ["load", "plan", "html",
-                                                                                         "pdf", "write"]
+                                                                                         "search", "checks", "pdf",
+                                                                                         "write"]
     quiet_error = runner.invoke(main, ["-q", "check", "--root", str(site / "nowhere")])
     assert quiet_error.exit_code == 1 and "no site.yaml here" in quiet_error.stderr  # problems are never silenced
     version = runner.invoke(main, ["--version"])

@@ -309,6 +309,18 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     to_render: list[Course] = []
     new_files: list[OutputFile] = []
     reindex = not any(item.kind == "search" for item in planned)
+
+    def keep_previous(path: str, digest: str) -> bool:
+        """Publish the previous file again when the new one has the same bytes: its
+        modification time stays, and browsers, rsync and CDNs see nothing new."""
+        previous = cache.outputs.get(path)
+        if not previous or previous["sha256"] != digest or not output_intact(out_dir / path, previous):
+            return False
+        with contextlib.suppress(FileNotFoundError):
+            (staging.folder / path).unlink()  # made by a check worker
+        staging.link(path, out_dir / path)
+        return True
+
     for item in planned:
         previous = cache.outputs.get(item.path)
         if previous and previous["key"] == item.key and output_intact(out_dir / item.path, previous):
@@ -321,17 +333,24 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
             reindex = True
         elif item.path in project.prerendered:
             written[item.path] = project.prerendered[item.path]
-            pages += 1
+            if keep_previous(item.path, written[item.path]):  # its input changed, not its bytes
+                reused += 1
+            else:
+                pages += 1
         elif item.kind == "page":
             file = render_page(env, config, item.subject)
-            staging.write(file.path, file.data)
             written[item.path] = sha256(file.data)
-            new_files.append(file)
-            pages += 1
+            if keep_previous(item.path, written[item.path]):
+                reused += 1
+            else:
+                staging.write(file.path, file.data)
+                new_files.append(file)
+                pages += 1
         elif item.kind == "asset":
             data = item.subject.read_bytes()
-            staging.write(item.path, data)
             written[item.path] = sha256(data)
+            if not keep_previous(item.path, written[item.path]):
+                staging.write(item.path, data)
         else:
             cached = cache.get_pdf(item.key)
             if cached is not None:
@@ -350,6 +369,7 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
         for path in index_site(staging.folder):
             planned.append(Planned(path, search_key, "search", None))
             written[path] = sha256((staging.folder / path).read_bytes())
+            keep_previous(path, written[path])
         t = lap("search", t)
     problems = check_links(project, planned, staging.folder, out_dir.name, pdf=pdf)
     problems += verify_cgv_copies(project.cgv, [f for f in new_files if f.path == CGV_PAGE], out_dir.name)
