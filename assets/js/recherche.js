@@ -10,6 +10,8 @@
   var ui = new PagefindUI({
     element: "#recherche",
     bundlePath: box.getAttribute("data-bundle-path"),
+    // result addresses are written from the site's root: the root of this copy of the site, wherever it is served
+    baseUrl: new URL(box.getAttribute("data-site-root"), window.location.href).pathname,
     showImages: false,
     showSubResults: true,
     resetStyles: false,

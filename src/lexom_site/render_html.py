@@ -46,8 +46,8 @@ def make_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> ji
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["md_inline"] = lambda text: Markup(render_inline(text))
-    env.filters["md_block"] = lambda text: Markup(render_block(text))
+    env.filters["md_inline"] = lambda text: Markup(_mark_bare_urls(render_inline(text)))
+    env.filters["md_block"] = lambda text: Markup(_mark_bare_urls(render_block(text)))
     env.filters["md_plain"] = plain_text
     env.globals["absolute_url"] = lambda path: absolute_url(config, path)
     env.globals["course_page_path"] = course_page_path
@@ -87,6 +87,15 @@ def absolute_url(config: SiteConfig, path: str) -> str:
 
 
 _TAG = re.compile(r"<[^>]*>")
+_BARE_URL = re.compile(r'<a href="(?:mailto:)?([^"]*)">\1</a>')
+
+
+def _mark_bare_urls(rendered: str) -> str:
+    """`<https://x>` links, whose text is their address, get class="url": the
+    print stylesheet shows the address of the other links after their text."""
+    if "<a " not in rendered:
+        return rendered
+    return _BARE_URL.sub(lambda m: m.group(0).replace("<a ", '<a class="url" ', 1), rendered)
 
 
 def category_anchor(category: str) -> str:
