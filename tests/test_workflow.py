@@ -188,7 +188,7 @@ def test_quiet_and_verbose(site: Path):
     assert verbose.exit_code == 0
     assert verbose.stderr.splitlines()[0].startswith("Built 6 page(s) and 0 PDF sheet(s)")
     assert [line.split(":")[0].strip() for line in verbose.stderr.splitlines()[1:]] == ["load", "plan", "html",
-                                                                                         "search", "checks", "pdf",
+                                                                                         "checks", "pdf", "search",
                                                                                          "write"]
     quiet_error = runner.invoke(main, ["-q", "check", "--root", str(site / "nowhere")])
     assert quiet_error.exit_code == 1 and "no site.yaml here" in quiet_error.stderr  # problems are never silenced

@@ -32,7 +32,7 @@ from .legal_lint import Linter, LintFile, lint_project
 from .links import BrokenLink, find_broken_links, link_diagnostics, locate_in_source, locate_in_templates
 from .output import MARKER, Staging, check_output_dir
 from .render_html import CGV_PAGE, OutputFile, course_page, course_pdf_path, make_environment, render_page, site_pages
-from .search import SEARCH_DIR, index_site
+from .search import BUNDLE_FILES, SEARCH_DIR, Indexing
 from .sheets import Part, SheetPool, page_count
 from .source import Reader, source_reader
 from .verify import verify_cgv_copies
@@ -269,12 +269,12 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
         if pdf and sheet_pool is None:
             sheet_pool = stack.enter_context(SheetPool(jobs, cache.folder))
         staging = stack.enter_context(Staging(out_dir))
-        return _build(root, out_dir, cache, fingerprint, staging, sheet_pool, pdf=pdf, progress=progress, jobs=jobs,
-                      shard=shard, started=started, stages=stages, lap=lap, t=t)
+        return _build(root, out_dir, cache, fingerprint, staging, sheet_pool, stack, pdf=pdf, progress=progress,
+                      jobs=jobs, shard=shard, started=started, stages=stages, lap=lap, t=t)
 
 
 def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, staging: Staging,
-           sheet_pool: SheetPool | None, *, pdf: bool, progress: Progress | None, jobs: int | None,
+           sheet_pool: SheetPool | None, stack: contextlib.ExitStack, *, pdf: bool, progress: Progress | None, jobs: int | None,
            shard: tuple[int, int] | None, started: float, stages: dict[str, float],
            lap: Callable[[str, float], float], t: float) -> BuildReport:
     project = load_project(root, jobs, cache, pages_into=None if shard else staging)
@@ -362,16 +362,15 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     if (out_dir / MARKER).is_file():
         staging.link(MARKER, out_dir / MARKER)  # unchanged: keep it as it is
     t = lap("html", t)
+    indexing = None
     if reindex:
         planned = [item for item in planned if item.kind != "search"]
         # files of the previous index linked above are hard links to the published ones: never write through them
         shutil.rmtree(staging.folder / SEARCH_DIR, ignore_errors=True)
-        for path in index_site(staging.folder):
-            planned.append(Planned(path, search_key, "search", None))
-            written[path] = sha256((staging.folder / path).read_bytes())
-            keep_previous(path, written[path])
-        t = lap("search", t)
-    problems = check_links(project, planned, staging.folder, out_dir.name, pdf=pdf)
+        indexing = Indexing(staging.folder)  # runs while the links are checked and the PDFs made
+        stack.callback(indexing.stop)  # if the build stops before the end
+    site = [item.path for item in planned] + (list(BUNDLE_FILES) if indexing else [])
+    problems = check_links(project, site, planned, staging.folder, out_dir.name, pdf=pdf)
     problems += verify_cgv_copies(project.cgv, [f for f in new_files if f.path == CGV_PAGE], out_dir.name)
     t = lap("checks", t)
 
@@ -387,6 +386,12 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     if problems:
         raise BuildError(problems)
     t = lap("pdf", t)
+    if indexing is not None:
+        for path in indexing.wait():
+            planned.append(Planned(path, search_key, "search", None))
+            written[path] = sha256((staging.folder / path).read_bytes())
+            keep_previous(path, written[path])
+        t = lap("search", t)
     cleanup: list[threading.Thread] = []
     staging.commit(cleanup)
     cache.outputs = {item.path: {"key": item.key, "sha256": written[item.path], "stat": file_stat(out_dir / item.path)}
@@ -401,9 +406,10 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     return BuildReport(out_dir, pages, pdfs, reused, time.perf_counter() - started, stages=stages)
 
 
-def check_links(project: Project, planned: list[Planned], folder: Path, out_name: str, *, pdf: bool) -> list[Diagnostic]:
+def check_links(project: Project, site: list[str], planned: list[Planned], folder: Path, out_name: str, *,
+                pdf: bool) -> list[Diagnostic]:
     """Every internal link of the pages and stylesheets in `folder` leads to a
-    file of the site (the PDFs included, though not made yet) and heading."""
+    file of the `site` (the PDFs and search index included, though not made yet) and heading."""
     config = project.config
     sources = {item.path: item.subject for item in planned if item.kind in ("page", "asset")}
 
@@ -423,7 +429,7 @@ def check_links(project: Project, planned: list[Planned], folder: Path, out_name
             return display_path(found[0], config.root), found[1], found[2]
         return display_path(own, config.root), 0, 0
 
-    broken = find_broken_links(sources, [item.path for item in planned], read,
+    broken = find_broken_links(sources, site, read,
                                absent_on_purpose=lambda path: not pdf and path.startswith("pdf/"))
     return link_diagnostics(broken, blame, out_name)
 

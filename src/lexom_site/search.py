@@ -32,18 +32,49 @@ def pagefind_program() -> Path:
     return program
 
 
-def index_site(folder: Path, *, timeout: float = 600) -> list[str]:
-    """Index the HTML pages under `folder` into `folder/pagefind/`; return the
-    files written, relative to `folder` (POSIX)."""
-    program = pagefind_program()
-    command = [str(program), "--site", str(folder), "--output-subdir", SEARCH_DIR, "--keep-index-url", "--silent"]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise BuildError([Diagnostic("pagefind", 0, 0, f"the search index could not be made: {exc}")]) from None
-    if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        raise BuildError([Diagnostic("pagefind", 0, 0, "the search index could not be made: Pagefind failed"
-                                     + (f": {detail[-1]}" if detail else f" (exit code {done.returncode})"))])
-    out = folder / SEARCH_DIR
-    return sorted(p.relative_to(folder).as_posix() for p in out.rglob("*") if p.is_file())
+# The files of Pagefind's bundle that the search page loads: there whatever was indexed.
+BUNDLE_FILES = tuple(f"{SEARCH_DIR}/{name}" for name in ("pagefind-ui.js", "pagefind-ui.css", "pagefind.js",
+                                                         "pagefind-entry.json"))
+
+
+class Indexing:
+    """Pagefind indexing the HTML pages under `folder` into `folder/pagefind/`,
+    in the background: it runs on its own core while the PDFs are made."""
+
+    def __init__(self, folder: Path, *, timeout: float = 600):
+        self.folder, self.timeout = folder, timeout
+        program = pagefind_program()
+        command = [str(program), "--site", str(folder), "--output-subdir", SEARCH_DIR, "--keep-index-url", "--silent"]
+        try:
+            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        except OSError as exc:
+            raise BuildError([Diagnostic("pagefind", 0, 0, f"the search index could not be made: {exc}")]) from None
+
+    def wait(self) -> list[str]:
+        """The files written, relative to the folder (POSIX); a BuildError if Pagefind failed."""
+        try:
+            out, err = self.process.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            raise BuildError([Diagnostic("pagefind", 0, 0, f"the search index was not made in {self.timeout:.0f} s")]) \
+                from None
+        if self.process.returncode != 0:
+            detail = (err or out).strip().splitlines()
+            raise BuildError([Diagnostic("pagefind", 0, 0, "the search index could not be made: Pagefind failed"
+                                         + (f": {detail[-1]}" if detail else f" (exit code {self.process.returncode})"))])
+        written = sorted(p.relative_to(self.folder).as_posix() for p in (self.folder / SEARCH_DIR).rglob("*")
+                         if p.is_file())
+        missing = [name for name in BUNDLE_FILES if name not in written]
+        if missing:
+            raise BuildError([Diagnostic("pagefind", 0, 0, f"the search index lacks {', '.join(missing)}")])
+        return written
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+
+
+def index_site(folder: Path) -> list[str]:
+    """Index the HTML pages under `folder` and wait: the files written."""
+    return Indexing(folder).wait()
