@@ -278,6 +278,11 @@ def test_a_visitor_finds_a_course_downloads_its_pdf_and_searches(page, site_url:
     assert first.inner_text() == "L'impact des influenceurs - Marketing d'influence"
     first.click()
     page.wait_for_url("**/formations/pub-ecom-12/index.html")
+    # a reference, as the placeholder suggests
+    page.goto(site_url + "recherche/index.html?q=RCL-RCL-14")
+    page.locator(".pagefind-ui__result-link").first.wait_for()
+    assert page.locator(".pagefind-ui__result-link").first.inner_text() == \
+        "Utiliser les réseaux sociaux dans sa relation client"
     # a word no course holds
     page.goto(site_url + "recherche/index.html?q=xqzjw")
     page.wait_for_selector(".pagefind-ui__message:has-text('Aucune formation')")

@@ -110,7 +110,8 @@ def link_diagnostics(broken: list[BrokenLink], blame: Callable[[BrokenLink], tup
     return diagnostics
 
 
-def _find(path: Path, needles: list[str]) -> tuple[int, int] | None:
+def _find(path: Path, needles: list[str], link: str) -> tuple[int, int] | None:
+    """Line and column of `link` where one of `needles` (which hold it) first appears."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -119,13 +120,13 @@ def _find(path: Path, needles: list[str]) -> tuple[int, int] | None:
         for needle in needles:
             found = line.find(needle)
             if found >= 0:
-                return number, found + 1
+                return number, found + needle.find(link) + 1
     return None
 
 
 def locate_in_source(source: Path, link: str) -> tuple[int, int] | None:
-    """Line and column of `(link)` in a Markdown source file, if it is there."""
-    return _find(source, [f"]({link}", f"<{link}>"])
+    """Line and column of the target of `[text](link)` or `<link>` in a Markdown source file, if it is there."""
+    return _find(source, [f"]({link}", f"<{link}>"], link)
 
 
 def locate_in_templates(templates: list[Path], link: str) -> tuple[Path, int, int] | None:
@@ -133,7 +134,7 @@ def locate_in_templates(templates: list[Path], link: str) -> tuple[Path, int, in
     without its "../" prefix (written there as `{{ root }}...` or `#...`)."""
     written = link.lstrip("./") or link
     for template in templates:
-        found = _find(template, [f'"{written}', f'{written}"', written])
+        found = _find(template, [f'"{written}', f'{written}"', written], written)
         if found:
             return template, *found
     return None
