@@ -20,8 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostic
 
-_HTML_LINK = re.compile(r"""\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_HTML_ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_HTML_ATTRIBUTE = re.compile(r"""\s(href|src|id)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _CSS_LINK = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]+))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""")
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -38,16 +37,20 @@ def _values(match: re.Match[str]) -> str:
     return next(group for group in match.groups() if group is not None)
 
 
-def links_of(path: str, text: str) -> list[str]:
-    """The links of one output file (HTML or CSS), as written."""
+def links_and_ids(path: str, text: str) -> tuple[list[str], set[str]]:
+    """The links of one output file (HTML or CSS), as written, and its element ids."""
     if path.endswith(".css"):
-        return [_values(m) for m in _CSS_LINK.finditer(text)]
-    markup = _SCRIPT_OR_STYLE.sub(lambda m: m.group(0)[: m.group(0).find(">") + 1], text)  # script text is no link
-    return [html.unescape(_values(m)) for m in _HTML_LINK.finditer(markup)]
-
-
-def ids_of(text: str) -> set[str]:
-    return {html.unescape(_values(m)) for m in _HTML_ID.finditer(text)}
+        return [_values(m) for m in _CSS_LINK.finditer(text)], set()
+    if "<script" in text or "<style" in text:  # the text of a script or style element holds no link
+        text = _SCRIPT_OR_STYLE.sub(lambda m: m.group(0)[: m.group(0).find(">") + 1], text)
+    links: list[str] = []
+    ids: set[str] = set()
+    for match in _HTML_ATTRIBUTE.finditer(text):
+        value = match[2] if match[2] is not None else match[3]
+        if "&" in value:
+            value = html.unescape(value)
+        (ids.add(value) if match[1].lower() == "id" else links.append(value))
+    return links, ids
 
 
 def find_broken_links(check: Iterable[str], site: Iterable[str], read: Callable[[str], str], *,
@@ -56,12 +59,12 @@ def find_broken_links(check: Iterable[str], site: Iterable[str], read: Callable[
     `read`; `site`: every file of the site, written or not yet (paths relative
     to its root); `absent_on_purpose(path)`: targets left out of this build on
     purpose (the PDFs of `build --no-pdf`)."""
-    texts = {path: read(path) for path in sorted(check) if path.endswith((".html", ".css"))}
+    found = {path: links_and_ids(path, read(path)) for path in sorted(check) if path.endswith((".html", ".css"))}
     present = set(site)
-    ids = {path: ids_of(text) for path, text in texts.items() if path.endswith(".html")}
+    ids = {path: page_ids for path, (_, page_ids) in found.items() if path.endswith(".html")}
     broken: list[BrokenLink] = []
-    for page, text in texts.items():
-        for link in links_of(page, text):
+    for page, (links, _) in found.items():
+        for link in links:
             problem = _problem(page, link, present, ids, absent_on_purpose)
             if problem:
                 broken.append(BrokenLink(page, link, problem))
