@@ -35,7 +35,7 @@ SDTT = REPO / "node_modules/structured-data-testing-tool"
 ARTIFACTS = Path(os.environ.get("LEXOM_TEST_ARTIFACTS", REPO / "test-artifacts"))
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
 
