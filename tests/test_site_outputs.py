@@ -107,3 +107,17 @@ def test_the_base_url_decides_every_public_address(site: Path):
     assert '"url": "https://formations.example.fr/catalogue/formations/abc-def-1/"' in page
     assert "<loc>https://formations.example.fr/catalogue/</loc>" in (out / "sitemap.xml").read_text()
     assert (out / "robots.txt").read_text().endswith("Sitemap: https://formations.example.fr/catalogue/sitemap.xml\n")
+
+
+def test_the_site_own_public_addresses_are_checked_too(site: Path):
+    write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text()}")
+    base = site / "templates/base.html"
+    lines = base.read_text().splitlines()
+    number = next(n for n, text in enumerate(lines, 1) if 'property="og:image"' in text)
+    base.write_text(base.read_text().replace("'assets/img/partage.png'", "'assets/img/partage.jpg'"))
+    result = run("build", "--root", str(site), "--no-pdf")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].startswith(
+        f"templates/base.html:{number}:")  # the Open Graph picture, an absolute address of the site itself
+    assert ("broken link 'https://www.lexom.fr/assets/img/partage.jpg' in public/cgv/index.html and 3 other page(s): "
+            "assets/img/partage.jpg does not exist in the site") in result.stderr.splitlines()[0]

@@ -20,7 +20,8 @@ from urllib.parse import unquote, urlsplit
 
 from .diagnostics import Diagnostic
 
-_HTML_ATTRIBUTE = re.compile(r"""\s(href|src|id)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_HTML_ATTRIBUTE = re.compile(r"""\s(href|src|id|content)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_SITEMAP_LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>")
 _CSS_LINK = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]+))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')""")
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -37,10 +38,14 @@ def _values(match: re.Match[str]) -> str:
     return next(group for group in match.groups() if group is not None)
 
 
-def links_and_ids(path: str, text: str) -> tuple[list[str], set[str]]:
-    """The links of one output file (HTML or CSS), as written, and its element ids."""
+def links_and_ids(path: str, text: str, base_url: str = "") -> tuple[list[str], set[str]]:
+    """The links of one output file (HTML, CSS or sitemap), as written, and its
+    element ids. With `base_url`, the site's own public addresses count as
+    links too: those of the sitemap and of `<meta content>` (Open Graph...)."""
     if path.endswith(".css"):
         return [_values(m) for m in _CSS_LINK.finditer(text)], set()
+    if path.endswith(".xml"):
+        return [html.unescape(m[1]) for m in _SITEMAP_LOC.finditer(text)], set()
     if "<script" in text or "<style" in text:  # the text of a script or style element holds no link
         text = _SCRIPT_OR_STYLE.sub(lambda m: m.group(0)[: m.group(0).find(">") + 1], text)
     links: list[str] = []
@@ -49,23 +54,30 @@ def links_and_ids(path: str, text: str) -> tuple[list[str], set[str]]:
         value = match[2] if match[2] is not None else match[3]
         if "&" in value:
             value = html.unescape(value)
-        (ids.add(value) if match[1].lower() == "id" else links.append(value))
+        name = match[1].lower()
+        if name == "id":
+            ids.add(value)
+        elif name != "content" or (base_url and value.startswith(base_url)):
+            links.append(value)
     return links, ids
 
 
-def find_broken_links(check: Iterable[str], site: Iterable[str], read: Callable[[str], str], *,
+def find_broken_links(check: Iterable[str], site: Iterable[str], read: Callable[[str], str], *, base_url: str = "",
                       absent_on_purpose: Callable[[str], bool] = lambda path: False) -> list[BrokenLink]:
-    """The broken internal links of the HTML and CSS files `check`, read with
-    `read`; `site`: every file of the site, written or not yet (paths relative
-    to its root); `absent_on_purpose(path)`: targets left out of this build on
-    purpose (the PDFs of `build --no-pdf`)."""
-    found = {path: links_and_ids(path, read(path)) for path in sorted(check) if path.endswith((".html", ".css"))}
+    """The broken internal links of the HTML, CSS and sitemap files `check`,
+    read with `read`; `site`: every file of the site, written or not yet
+    (paths relative to its root); `base_url`: the site's public address, whose
+    links are internal too; `absent_on_purpose(path)`: targets left out of this
+    build on purpose (the PDFs of `build --no-pdf`)."""
+    found = {path: links_and_ids(path, read(path), base_url) for path in sorted(check)
+             if path.endswith((".html", ".css")) or path == "sitemap.xml"}
     present = set(site)
     ids = {path: page_ids for path, (_, page_ids) in found.items() if path.endswith(".html")}
     broken: list[BrokenLink] = []
     for page, (links, _) in found.items():
         for link in links:
-            problem = _problem(page, link, present, ids, absent_on_purpose)
+            problem = _problem(page, "/" + link[len(base_url):] if base_url and link.startswith(base_url) else link,
+                               present, ids, absent_on_purpose)
             if problem:
                 broken.append(BrokenLink(page, link, problem))
     return broken
@@ -107,7 +119,8 @@ def link_diagnostics(broken: list[BrokenLink], blame: Callable[[BrokenLink], tup
     diagnostics = []
     for (path, line, col, problem), items in grouped.items():
         first = items[0]
-        where = f"{out_name}/{first.page}" + (f" and {len(items) - 1} other page(s)" if len(items) > 1 else "")
+        pages = len({item.page for item in items})
+        where = f"{out_name}/{first.page}" + (f" and {pages - 1} other page(s)" if pages > 1 else "")
         diagnostics.append(Diagnostic(path, line, col, f"broken link '{first.link}' in {where}: {problem}",
                                       hint="point the link to a page, file or heading the site has"))
     return diagnostics

@@ -201,13 +201,15 @@ def plan_outputs(project: Project, *, pdf: bool = True) -> tuple[list[Planned], 
     tkeys = template_keys(config.templates_dir, templates)
     assets = [(p, sha256(p.read_bytes())) for p in _files_under(config.assets_dir)]
     # what the PDFs may use of the assets: WeasyPrint runs no script, so a script's change re-renders no PDF
-    assets_key = combine(*(f"{p.relative_to(config.assets_dir).as_posix()}:{d}" for p, d in assets if p.suffix != ".js"))
+    assets_key = combine(*(f"{p.relative_to(config.assets_dir).as_posix()}:{d}" for p, d in assets
+                           if p.suffix != ".js"))
     common = combine(code_key(), _file_digest(config.root / CONFIG_FILE))
     digests = project.digests
     catalogue_key = combine(*(f"{c.ref}:{digests.get(c.ref, '')}" for c in project.catalogue.courses))
     planned: list[Planned] = []
     for page in site_pages(project.catalogue, project.cgv):
-        data = {"catalogue": catalogue_key, "cgv": digests["cgv"], "site": ""}.get(page.depends_on, digests.get(page.depends_on))
+        data = {"catalogue": catalogue_key, "cgv": digests["cgv"], "site": ""}.get(page.depends_on,
+                                                                                 digests.get(page.depends_on))
         planned.append(Planned(page.path, combine(common, tkeys.get(page.template, ""), str(data)), "page", page))
     for path, digest in assets:
         planned.append(Planned(f"assets/{path.relative_to(config.assets_dir).as_posix()}", digest, "asset", path))
@@ -274,8 +276,8 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
 
 
 def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, staging: Staging,
-           sheet_pool: SheetPool | None, stack: contextlib.ExitStack, *, pdf: bool, progress: Progress | None, jobs: int | None,
-           shard: tuple[int, int] | None, started: float, stages: dict[str, float],
+           sheet_pool: SheetPool | None, stack: contextlib.ExitStack, *, pdf: bool, progress: Progress | None,
+           jobs: int | None, shard: tuple[int, int] | None, started: float, stages: dict[str, float],
            lap: Callable[[str, float], float], t: float) -> BuildReport:
     project = load_project(root, jobs, cache, pages_into=None if shard else staging)
     config = project.config
@@ -424,12 +426,13 @@ def check_links(project: Project, site: list[str], planned: list[Planned], folde
         if course is not None and (found := locate_in_source(config.root / course.path, item.link)):
             return course.path, *found
         own = config.templates_dir / subject.template
-        found = locate_in_templates([own, *(t for t in _files_under(config.templates_dir) if t != own)], item.link)
+        written = item.link.removeprefix(config.base_url)  # a public address is written as absolute_url('path')
+        found = locate_in_templates([own, *(t for t in _files_under(config.templates_dir) if t != own)], written)
         if found:
             return display_path(found[0], config.root), found[1], found[2]
         return display_path(own, config.root), 0, 0
 
-    broken = find_broken_links(sources, site, read,
+    broken = find_broken_links(sources, site, read, base_url=config.base_url,
                                absent_on_purpose=lambda path: not pdf and path.startswith("pdf/"))
     return link_diagnostics(broken, blame, out_name)
 

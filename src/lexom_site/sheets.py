@@ -47,22 +47,26 @@ class Part:
 
 # --- joining ------------------------------------------------------------------------------------------------
 
-_TRAILER_ID = re.compile(rb"/ID\s*\[\s*(<[0-9A-Fa-f]*>|\([^)]*\))\s*(<[0-9A-Fa-f]*>|\([^)]*\))\s*\]")
+# a PDF string is <hex> or (literal), where a literal may hold escaped characters such as \) and \\
+_PDF_STRING = rb"(<[0-9A-Fa-f]*>|\((?:[^\\)]|\\[\s\S])*\))"
+_TRAILER_ID = re.compile(rb"/ID\s*\[\s*" + _PDF_STRING + rb"\s*" + _PDF_STRING + rb"\s*\]")
 
 
-def _save(document: pdfium.PdfDocument, seed: bytes) -> bytes:
+def _save(document: pdfium.PdfDocument) -> bytes:
     """Save a pdfium document reproducibly: pdfium draws a random second file
-    identifier, replaced here (same length) by one derived from the content."""
+    identifier, replaced here (same length) by one derived from the saved
+    bytes themselves, so the same document always gets the same identifier
+    (whatever inner differences of the parts pdfium did not keep)."""
     buffer = io.BytesIO()
     document.save(buffer)
     data = buffer.getvalue()
     tail = data.rfind(b"trailer")
     match = _TRAILER_ID.search(data, max(tail, 0))
-    if match:
-        start, end = match.span(2)
-        stable = hashlib.sha256(seed).hexdigest().upper().encode() * 4
-        data = data[: start + 1] + stable[: end - start - 2] + data[end - 1 :]
-    return data
+    if match is None:  # never published with pdfium's random identifier
+        raise RuntimeError("no file identifier found in the trailer of a joined PDF sheet")
+    start, end = match.span(2)
+    stable = hashlib.sha256(data[:start] + data[end:]).hexdigest().upper().encode() * 4
+    return data[: start + 1] + stable[: end - start - 2] + data[end - 1 :]
 
 
 @contextlib.contextmanager
@@ -93,7 +97,7 @@ def _join(course: Part, cgv: Part) -> Part:
     other = pdfium.PdfDocument(cgv.pdf)
     try:
         document.import_pages(other)
-        return Part(_save(document, course.pdf + cgv.pdf), course.pages + cgv.pages)
+        return Part(_save(document), course.pages + cgv.pages)
     finally:
         other.close()
         document.close()
