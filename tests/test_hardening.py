@@ -503,7 +503,7 @@ def test_check_accepts_or_reports_positions_never_raises(real_config, front, bod
         course, found = parse_course(source, expected_ref="ABC-DEF-1")
         diagnostics += found + lint_texts(config, cgv, [LintFile(COURSE, source.text, "course")])
         assert course is not None or found
-    lines = text.count("\n") + 1
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1  # a lone CR ends a line too, as in editors
     for diagnostic in diagnostics:
         assert diagnostic.path == COURSE
         assert 1 <= diagnostic.line <= lines, diagnostic
@@ -537,3 +537,11 @@ def test_a_joined_sheet_gets_the_same_file_identifier_whatever_its_first_one_hol
     part = Part(sheet, page_count(sheet))
     first, second = join_parts(part, part), join_parts(part, part)  # two saves, two random identifiers drawn
     assert first.pdf == second.pdf and first.pages == 2 * part.pages
+
+
+def test_a_lone_carriage_return_ends_a_line_as_in_editors():
+    # found by Hypothesis: the line of a NUL character counts the lines an editor shows
+    source, diagnostics = decode_source(b"---\ntitle: a\rb\n\x00\n", COURSE)
+    assert source is None
+    assert [d.format() for d in diagnostics] == [f"{COURSE}:4: error: file contains a NUL character\n"
+                                                 "  hint: is this a text file?"]

@@ -12,6 +12,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import REPO, course_text, write_tree
@@ -195,3 +196,19 @@ def test_quiet_and_verbose(site: Path):
     assert quiet_error.exit_code == 1 and "no site.yaml here" in quiet_error.stderr  # problems are never silenced
     version = runner.invoke(main, ["--version"])
     assert version.exit_code == 0 and version.stdout.startswith("lexom-site, version ")
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_serve_stops_on_ctrl_c_even_as_a_background_job_and_on_sigterm(site: Path, stop_signal):
+    write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text()}")
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "lexom_site", "serve", "--root", str(site), "--port", str(port),
+                                "--no-pdf"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))  # as `cmd &` does
+    try:
+        wait_for(lambda: get(f"http://127.0.0.1:{port}/index.html"))
+    finally:
+        process.send_signal(stop_signal)
+        _, err = process.communicate(timeout=15)
+    assert process.returncode == 0, err
+    assert err.rstrip().splitlines()[-1] == "Stopped."
