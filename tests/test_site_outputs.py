@@ -121,3 +121,19 @@ def test_the_site_own_public_addresses_are_checked_too(site: Path):
         f"templates/base.html:{number}:")  # the Open Graph picture, an absolute address of the site itself
     assert ("broken link 'https://www.lexom.fr/assets/img/partage.jpg' in public/cgv/index.html and 3 other page(s): "
             "assets/img/partage.jpg does not exist in the site") in result.stderr.splitlines()[0]
+
+
+def test_an_unchanged_file_linking_to_a_removed_one_is_reported(site: Path):
+    """The links of a file whose bytes did not change are not read again, but still checked against the new site."""
+    write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text()}")
+    assert run("build", "--root", str(site), "--no-pdf").exit_code == 0
+    assert (site / ".lexom-site-cache/links-public.json").is_file()
+    (site / "assets/css/fonts.css").unlink()  # site.css, unchanged, imports it
+    result = run("build", "--root", str(site), "--no-pdf")
+    assert result.exit_code == 1
+    for sheet in ("pdf.css", "site.css"):
+        assert (f"assets/css/{sheet}: error: broken link 'fonts.css' in public/assets/css/{sheet}: "
+                "assets/css/fonts.css does not exist in the site") in result.stderr.splitlines()
+    (site / ".lexom-site-cache/links-public.json").write_text("{damaged")  # an unreadable record is ignored
+    result = run("build", "--root", str(site), "--no-pdf")
+    assert result.exit_code == 1 and "assets/css/fonts.css does not exist" in result.stderr

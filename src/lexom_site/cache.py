@@ -187,6 +187,26 @@ class BuildCache:
             {"format": FORMAT, "fingerprint": self.fingerprint, "outputs": self.outputs, "courses": self.courses},
             ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8"))
 
+    # what the link check found in each file of the last build (see links.py)
+    @property
+    def links_file(self) -> Path:
+        return self.folder / f"links-{self.name}.json"
+
+    def read_links(self) -> dict[str, dict]:
+        """File -> {sha256, links, problems, ids} of the last build; {} when unreadable or foreign."""
+        try:
+            state = json.loads(self.links_file.read_text(encoding="utf-8"))
+            if state.get("format") == FORMAT and isinstance(state.get("pages"), dict):
+                return {p: e for p, e in state["pages"].items() if isinstance(e, dict)}
+        except (OSError, ValueError, AttributeError):
+            pass
+        return {}
+
+    def write_links(self, pages: dict[str, dict]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _write_atomic(self.links_file, json.dumps({"format": FORMAT, "pages": pages}, ensure_ascii=False,
+                                                  sort_keys=True, separators=(",", ":")).encode("utf-8"))
+
     # PDF parts and sheets, by key
     def get_pdf(self, key: str) -> bytes | None:
         """The cached PDF of this key, if its bytes still have the hash in its name."""

@@ -62,29 +62,68 @@ def links_and_ids(path: str, text: str, base_url: str = "") -> tuple[list[str], 
     return links, ids
 
 
-def find_broken_links(check: Iterable[str], site: Iterable[str], read: Callable[[str], str], *, base_url: str = "",
+@dataclass(frozen=True)
+class PageLinks:
+    """What the link check needs of one file, found from that file alone (and
+    so reusable while its bytes do not change)."""
+
+    links: tuple[tuple[str, str, str], ...]  # each internal link: as written, the file it names, its #fragment
+    problems: tuple[tuple[str, str], ...]  # links wrong whatever the site holds: as written, what is wrong
+    ids: frozenset[str]  # the element ids of an HTML page
+
+    def to_json(self) -> dict:
+        return {"links": [list(link) for link in self.links], "problems": [list(p) for p in self.problems],
+                "ids": sorted(self.ids)}
+
+    @classmethod
+    def from_json(cls, value: dict) -> PageLinks:
+        return cls(tuple((str(a), str(b), str(c)) for a, b, c in value["links"]),
+                   tuple((str(a), str(b)) for a, b in value["problems"]), frozenset(map(str, value["ids"])))
+
+
+def is_checked(path: str) -> bool:
+    """Files whose links are checked: HTML pages, stylesheets, the sitemap."""
+    return path.endswith((".html", ".css")) or path == "sitemap.xml"
+
+
+def page_links(path: str, text: str, base_url: str = "") -> PageLinks:
+    """The links of one file of the site (`path`, relative to its root), resolved."""
+    raw, ids = links_and_ids(path, text, base_url)
+    links, problems = [], []
+    for link in raw:
+        resolved = _resolve(path, "/" + link[len(base_url):] if base_url and link.startswith(base_url) else link)
+        if isinstance(resolved, str):
+            problems.append((link, resolved))
+        elif resolved is not None:
+            links.append((link, *resolved))
+    return PageLinks(tuple(links), tuple(problems), frozenset(ids))
+
+
+def find_broken_links(pages: Mapping[str, PageLinks], site: Iterable[str], *,
                       absent_on_purpose: Callable[[str], bool] = lambda path: False) -> list[BrokenLink]:
-    """The broken internal links of the HTML, CSS and sitemap files `check`,
-    read with `read`; `site`: every file of the site, written or not yet
-    (paths relative to its root); `base_url`: the site's public address, whose
-    links are internal too; `absent_on_purpose(path)`: targets left out of this
-    build on purpose (the PDFs of `build --no-pdf`)."""
-    found = {path: links_and_ids(path, read(path), base_url) for path in sorted(check)
-             if path.endswith((".html", ".css")) or path == "sitemap.xml"}
+    """The broken internal links of `pages` (file -> its links); `site`: every
+    file of the site, written or not yet (paths relative to its root);
+    `absent_on_purpose(path)`: targets left out of this build on purpose (the
+    PDFs of `build --no-pdf`)."""
     present = set(site)
-    ids = {path: page_ids for path, (_, page_ids) in found.items() if path.endswith(".html")}
     broken: list[BrokenLink] = []
-    for page, (links, _) in found.items():
-        for link in links:
-            problem = _problem(page, "/" + link[len(base_url):] if base_url and link.startswith(base_url) else link,
-                               present, ids, absent_on_purpose)
-            if problem:
-                broken.append(BrokenLink(page, link, problem))
+    for page in sorted(pages):
+        found = pages[page]
+        broken += [BrokenLink(page, link, problem) for link, problem in found.problems]
+        for link, target, fragment in found.links:
+            if target not in present:
+                if not absent_on_purpose(target):
+                    broken.append(BrokenLink(page, link, f"{target} does not exist in the site"))
+            elif fragment and target in pages and fragment not in pages[target].ids:
+                where = "the page" if target == page else target
+                broken.append(BrokenLink(page, link, f"{where} has no element with id '{fragment}'"))
     return broken
 
 
-def _problem(page: str, link: str, present: set[str], ids: Mapping[str, set[str]],
-             absent_on_purpose: Callable[[str], bool]) -> str | None:
+def _resolve(page: str, link: str) -> tuple[str, str] | str | None:
+    """The file and fragment a link of `page` names; None for a link to
+    another site; a string saying what is wrong with a link that cannot lead
+    anywhere in the site."""
     if not link.strip():
         return "empty link"
     if _SCHEME.match(link) or link.startswith("//"):
@@ -100,14 +139,7 @@ def _problem(page: str, link: str, present: set[str], ids: Mapping[str, set[str]
             return f"'{path}' points outside the site"
         if path.endswith("/") or target == ".":
             target = posixpath.join(target, "index.html") if target != "." else "index.html"
-    if target not in present:
-        if absent_on_purpose(target):
-            return None
-        return f"{target} does not exist in the site"
-    if parts.fragment and target in ids and unquote(parts.fragment) not in ids[target]:
-        where = "the page" if target == page else target
-        return f"{where} has no element with id '{unquote(parts.fragment)}'"
-    return None
+    return target, unquote(parts.fragment)
 
 
 def link_diagnostics(broken: list[BrokenLink], blame: Callable[[BrokenLink], tuple[str, int, int]],

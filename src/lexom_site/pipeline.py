@@ -29,7 +29,8 @@ from .content import Catalogue, Course, course_from_json, course_paths, course_t
 from .diagnostics import BuildError, Diagnostic, display_path
 from .legal import CGV_FILE, Cgv, load_cgv
 from .legal_lint import Linter, LintFile, lint_project
-from .links import BrokenLink, find_broken_links, link_diagnostics, locate_in_source, locate_in_templates
+from .links import (BrokenLink, PageLinks, find_broken_links, is_checked, link_diagnostics, locate_in_source,
+                    locate_in_templates, page_links)
 from .output import MARKER, Staging, check_output_dir
 from .render_html import CGV_PAGE, OutputFile, course_page, course_pdf_path, make_environment, render_page, site_pages
 from .search import BUNDLE_FILES, SEARCH_DIR, Indexing
@@ -372,7 +373,8 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
         indexing = Indexing(staging.folder)  # runs while the links are checked and the PDFs made
         stack.callback(indexing.stop)  # if the build stops before the end
     site = [item.path for item in planned] + (list(BUNDLE_FILES) if indexing else [])
-    problems = check_links(project, site, planned, staging.folder, out_dir.name, pdf=pdf)
+    problems, link_entries = check_links(project, site, planned, staging.folder, out_dir.name, written,
+                                         cache.read_links(), pdf=pdf)
     problems += verify_cgv_copies(project.cgv, [f for f in new_files if f.path == CGV_PAGE], out_dir.name)
     t = lap("checks", t)
 
@@ -401,6 +403,7 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     cache.courses = project.valid
     cache.fingerprint = fingerprint
     cache.save()
+    cache.write_links(link_entries)
     cache.prune_pdfs([p.key for p in planned if p.kind == "pdf"] + [_part_key(part_keys, n) for n in range(1, 21)])
     for thread in cleanup:  # the previous output, deleted meanwhile
         thread.join()
@@ -408,15 +411,27 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     return BuildReport(out_dir, pages, pdfs, reused, time.perf_counter() - started, stages=stages)
 
 
-def check_links(project: Project, site: list[str], planned: list[Planned], folder: Path, out_name: str, *,
-                pdf: bool) -> list[Diagnostic]:
+def check_links(project: Project, site: list[str], planned: list[Planned], folder: Path, out_name: str,
+                digests: dict[str, str], known: dict[str, dict], *, pdf: bool) -> tuple[list[Diagnostic], dict]:
     """Every internal link of the pages and stylesheets in `folder` leads to a
-    file of the `site` (the PDFs and search index included, though not made yet) and heading."""
+    file of the `site` (the PDFs and search index included, though not made
+    yet) and heading. A file with the bytes it had at the last build
+    (`digests` against the `known` entries) is not read again. Returns the
+    problems and the entries to keep for the next build."""
     config = project.config
-    sources = {item.path: item.subject for item in planned if item.kind in ("page", "asset")}
-
-    def read(path: str) -> str:
-        return (folder / path).read_text(encoding="utf-8", errors="replace")
+    sources = {item.path: item.subject for item in planned if item.kind in ("page", "asset") and is_checked(item.path)}
+    pages: dict[str, PageLinks] = {}
+    entries: dict[str, dict] = {}
+    for path in sources:
+        found = None
+        entry = known.get(path)
+        if entry and entry.get("sha256") == digests[path]:
+            with contextlib.suppress(KeyError, TypeError, ValueError):
+                found = PageLinks.from_json(entry)
+        if found is None:
+            found = page_links(path, (folder / path).read_text(encoding="utf-8", errors="replace"), config.base_url)
+        pages[path] = found
+        entries[path] = {"sha256": digests[path], **found.to_json()}
 
     def blame(item: BrokenLink) -> tuple[str, int, int]:
         subject = sources[item.page]
@@ -432,9 +447,8 @@ def check_links(project: Project, site: list[str], planned: list[Planned], folde
             return display_path(found[0], config.root), found[1], found[2]
         return display_path(own, config.root), 0, 0
 
-    broken = find_broken_links(sources, site, read, base_url=config.base_url,
-                               absent_on_purpose=lambda path: not pdf and path.startswith("pdf/"))
-    return link_diagnostics(broken, blame, out_name)
+    broken = find_broken_links(pages, site, absent_on_purpose=lambda path: not pdf and path.startswith("pdf/"))
+    return link_diagnostics(broken, blame, out_name), entries
 
 
 def _part_key(part_keys: dict[str, str], pages: int) -> str:
