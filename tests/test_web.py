@@ -351,3 +351,17 @@ def test_printing_the_cgv_shows_a_bare_address_once(browser, site_url: str):
     text = "".join("".join(page_texts(page.pdf(format="A4"), margin_band=0)).split())  # a long address wraps
     page.close()
     assert text.count("https://cnpm-mediation-consommation.eu/") == 1
+
+
+def test_a_missing_browser_fails_the_tests_with_what_to_install(tmp_path: Path):
+    """Never a silent skip: without Chromium the browser tests fail and say how to get it."""
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(REPO),
+                           str(REPO / "tests/test_web.py"), "-k", "keyboard"], capture_output=True, text=True,
+                          timeout=300, cwd=REPO, env={**os.environ, "LEXOM_CHROMIUM": str(tmp_path / "no-chromium"),
+                                                      "LEXOM_TEST_ARTIFACTS": str(tmp_path)})
+    assert done.returncode == 1, done.stdout
+    assert (f"Chromium is missing ({tmp_path / 'no-chromium'}): apt-get install chromium (or set LEXOM_CHROMIUM "
+            "to a Chromium program)") in done.stdout
+    assert "1 error" in done.stdout and "skipped" not in done.stdout
