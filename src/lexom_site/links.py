@@ -1,11 +1,16 @@
 """Output check: every internal link of the built site leads somewhere.
 
 Run over the staging folder before anything is published: each `href` and
-`src` of every HTML page, and each `url()` / `@import` of every stylesheet,
-must name a file of the new site, and a `#fragment` must name an element
-`id` of the page it points to. Links to other sites (https:, mailto:...) are
-not followed. A broken link is reported on the file it comes from: the
-course file when its text holds the link, else the page's template.
+`src` of every HTML page, each `url()` / `@import` of every stylesheet, each
+`<loc>` of the sitemap and each of the site's own public addresses in a
+`<meta content>` (Open Graph...) must name a file of the new site, and a
+`#fragment` must name an element `id` of the page it points to. Links to
+other sites (https:, mailto:...) are not followed. A broken link is reported
+on the file it comes from: the course file when its text holds the link,
+else the template line that writes it.
+
+What a file links to is found from that file alone (`PageLinks`), so the
+build keeps it by the file's hash and does not read an unchanged file again.
 """
 
 from __future__ import annotations

@@ -73,8 +73,3 @@ class Indexing:
         if self.process.poll() is None:
             self.process.kill()
             self.process.communicate()
-
-
-def index_site(folder: Path) -> list[str]:
-    """Index the HTML pages under `folder` and wait: the files written."""
-    return Indexing(folder).wait()
