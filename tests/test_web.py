@@ -32,6 +32,7 @@ CHROMIUM = Path(os.environ.get("LEXOM_CHROMIUM", "/usr/bin/chromium"))
 VNU_JAR = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"
 AXE = REPO / "node_modules/axe-core/axe.min.js"
 SDTT = REPO / "node_modules/structured-data-testing-tool"
+SITEMAP_XSD = REPO / "node_modules/sitemap/schema/sitemap.xsd"  # the sitemaps.org schema, shipped by npm's `sitemap`
 ARTIFACTS = Path(os.environ.get("LEXOM_TEST_ARTIFACTS", REPO / "test-artifacts"))
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -120,6 +121,18 @@ def test_sitemap_and_robots_list_every_public_page(real_build: Path):
         "https://www.lexom.fr/", "https://www.lexom.fr/formations/pub-ecom-12/",
         "https://www.lexom.fr/formations/rcl-rcl-14/", "https://www.lexom.fr/cgv/"]
     assert (real_build / "robots.txt").read_text() == "User-agent: *\nAllow: /\n\nSitemap: https://www.lexom.fr/sitemap.xml\n"
+
+
+def test_sitemap_is_valid_against_the_sitemaps_org_schema(real_build: Path, tmp_path: Path):
+    from lxml import etree
+
+    need(SITEMAP_XSD, "The sitemaps.org schema (npm package sitemap)", "npm ci")
+    schema = etree.XMLSchema(etree.parse(str(SITEMAP_XSD)))
+    assert schema.validate(etree.parse(str(real_build / "sitemap.xml"))), schema.error_log
+    broken = tmp_path / "sitemap.xml"
+    broken.write_text((real_build / "sitemap.xml").read_text().replace("<loc>", "<location>", 1)
+                      .replace("</loc>", "</location>", 1))
+    assert not schema.validate(etree.parse(str(broken)))  # the schema does catch a wrong element
 
 
 def test_course_pages_carry_schema_org_course_data(real_build: Path):
