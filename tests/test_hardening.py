@@ -415,19 +415,22 @@ def test_crash_in_the_middle_of_the_pdfs_leaves_public_as_it_was(published: Path
     assert leftovers(published) == []
 
 
-def test_ctrl_c_during_a_real_build_leaves_public_as_it_was(published: Path):
-    """A real process, a real SIGINT while the PDF sheets are being made."""
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_ctrl_c_during_a_real_build_leaves_public_as_it_was(published: Path, stop_signal):
+    """A real process, a real SIGINT (Ctrl-C) or SIGTERM (a cancelled CI job) while the PDF sheets are being made."""
     for n in range(2, 41):
         write_course(published, course_text(f"ABC-DEF-{n}"), f"content/courses/ABC-DEF-{n}.md")
     before = snapshot(published / "public")
+    # as in a terminal's foreground, whatever the test runner inherited (a background job ignores SIGINT)
     process = subprocess.Popen([sys.executable, "-m", "lexom_site", "build", "--root", str(published)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     made = published / ".lexom-site-cache" / "pdf"
     deadline = time.monotonic() + 60
     while len(list(made.glob("*.pdf"))) < 6 and time.monotonic() < deadline:  # CGV parts and a few sheets made
         time.sleep(0.02)
     assert process.poll() is None, "the build ended before it could be interrupted"
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop_signal)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert err.strip() == "Interrupted: nothing was written; the previous output is unchanged."

@@ -178,3 +178,28 @@ def test_a_large_catalogue_is_checked_in_parallel_with_the_same_messages(site: P
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].endswith(
         "content/courses/ABC-DEF-7.md:6:16: error: 'duration_days' expected a whole number, found 'deux'")
+
+
+def test_a_rebuild_knows_beforehand_how_few_sheets_it_may_make(project: Path):
+    """So that the command starts only as many PDF workers as needed (each one loads WeasyPrint)."""
+    from lexom_site.cache import nothing_to_do
+
+    run_build(project)
+    assert nothing_to_do(project)[::2] == (True, 0)
+    course = project / "content/courses/ABC-DEF-2.md"
+    course.write_text(course.read_text().replace("- Objectifs", "- Objectifs révisés"))
+    assert nothing_to_do(project)[::2] == (False, 1)  # one course file changed: at most one sheet
+    write_tree(project, f"-- content/courses/ABC-DEF-4.md --\n{course_text('ABC-DEF-4')}")
+    assert nothing_to_do(project)[::2] == (False, 2)
+    # more sheets to make than course files changed (a published PDF and the cache's copies deleted):
+    # the command starts 2 workers, then all of them (-j 3) when the build finds 3 sheets to make
+    (project / "public/pdf/ABC-DEF-1.pdf").unlink()
+    for blob in (project / ".lexom-site-cache/pdf").iterdir():
+        blob.unlink()
+    assert run_build(project, "-j", "3").startswith("Built 4 page(s) and 3 PDF sheet(s)")
+    assert nothing_to_do(project)[::2] == (True, 0)
+    cgv = project / "content/legal/cgv.md"
+    cgv.write_text(cgv.read_text().replace("clients personnes physiques", "clients, personnes physiques"))
+    assert nothing_to_do(project)[::2] == (False, None)  # a shared input changed: every sheet may change
+    run_build(project)  # the early single worker gives way to the full pool when there is more to make
+    assert {p.name for p in (project / "public/pdf").iterdir()} == {f"ABC-DEF-{n}.pdf" for n in (1, 2, 3, 4)}

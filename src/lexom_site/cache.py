@@ -76,19 +76,35 @@ def _text_libraries() -> list[str]:
     return found
 
 
-def input_fingerprint(root: Path, pdf: bool) -> str:
-    """One key for every input of a build: if it is the one of the last build
-    and the outputs are intact, there is nothing to do (no parsing needed)."""
-    parts = [code_key(), f"pdf={pdf}"]
+COURSES_FOLDER = "content/courses/"
+
+
+def _input_digests(root: Path) -> list[tuple[str, str]]:
+    """(path relative to the project, SHA-256) of every input file, in a set order."""
+    digests = []
     for folder in ("content", "templates", "assets"):
         for base, folders, names in os.walk(root / folder):
             folders.sort()
             for name in sorted(names):
                 path = os.path.join(base, name)
                 data = b"symbolic link" if os.path.islink(path) else _read(Path(path))
-                parts.append(f"{os.path.relpath(path, root)}:{sha256(data or b'')}")
-    parts.append(f"site.yaml:{sha256(_read(root / 'site.yaml') or b'')}")
-    return combine(*parts)
+                digests.append((Path(os.path.relpath(path, root)).as_posix(), sha256(data or b"")))
+    digests.append(("site.yaml", sha256(_read(root / "site.yaml") or b"")))
+    return digests
+
+
+def _fingerprint(digests: list[tuple[str, str]], pdf: bool) -> str:
+    """`<all inputs>.<all inputs but the course files>`: the second part tells
+    whether only course files changed since the last build."""
+    common = (code_key(), f"pdf={pdf}")
+    return (combine(*common, *(f"{p}:{d}" for p, d in digests)) + "."
+            + combine(*common, *(f"{p}:{d}" for p, d in digests if not p.startswith(COURSES_FOLDER))))
+
+
+def input_fingerprint(root: Path, pdf: bool) -> str:
+    """One key for every input of a build: if it is the one of the last build
+    and the outputs are intact, there is nothing to do (no parsing needed)."""
+    return _fingerprint(_input_digests(root), pdf)
 
 
 def outputs_intact(out_dir: Path, outputs: dict[str, dict[str, str]], marker: str) -> bool:
@@ -138,14 +154,23 @@ def locations(root: Path, out_dir: Path | None, cache_dir: Path | None) -> tuple
 
 
 def nothing_to_do(root: Path, out_dir: Path | None = None, cache_dir: Path | None = None, *, pdf: bool = True,
-                  marker: str = ".lexom-site-build") -> tuple[bool, str]:
+                  marker: str = ".lexom-site-build") -> tuple[bool, str, int | None]:
     """Did the last build use exactly these inputs, and are its outputs intact?
     Cheap (hashes only), so that a build with nothing to do costs next to
-    nothing. Also returns the inputs' fingerprint, for the build to come."""
+    nothing. Also returns the inputs' fingerprint, for the build to come, and
+    at most how many PDF sheets it will make when only course files changed
+    (the number of course files changed or added), else None."""
     root, out_dir, cache_dir = locations(root, out_dir, cache_dir)
     cache = BuildCache.open(cache_dir, out_dir.name)
-    fingerprint = input_fingerprint(root, pdf)
-    return cache.fingerprint == fingerprint and outputs_intact(out_dir, cache.outputs, marker), fingerprint
+    digests = _input_digests(root)
+    fingerprint = _fingerprint(digests, pdf)
+    if cache.fingerprint == fingerprint and outputs_intact(out_dir, cache.outputs, marker):
+        return True, fingerprint, 0
+    sheets = None
+    if cache.courses and cache.fingerprint.partition(".")[2] == fingerprint.partition(".")[2]:
+        sheets = sum(1 for path, digest in digests if path.startswith(COURSES_FOLDER)
+                     and cache.courses.get(path[len(COURSES_FOLDER):], {}).get("sha256") != digest)
+    return False, fingerprint, sheets
 
 
 # --- the cache folder ----------------------------------------------------------------------------------------

@@ -7,11 +7,14 @@ Exit codes: 0 success, 1 problems in the sources (printed as
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import click
 
@@ -42,6 +45,24 @@ def _report(diagnostics: list[Diagnostic], summary: bool = True) -> None:
                     color=False if os.environ.get("NO_COLOR") else None)  # https://no-color.org
 
 
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a CI job cancelled, `kill`) stops a command as Ctrl-C does:
+    cleanly, nothing written, exit status 130."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def guarded(command: Callable) -> Callable:
     """No traceback for an editor: Ctrl-C and unexpected errors end with a
     plain message and a documented exit status (130 and 3)."""
@@ -49,7 +70,8 @@ def guarded(command: Callable) -> Callable:
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            with _sigterm_interrupts():
+                return command(*args, **kwargs)
         except KeyboardInterrupt:
             click.echo("Interrupted: nothing was written; the previous output is unchanged.", err=True)
             sys.exit(130)
@@ -155,9 +177,9 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
 
     from .cache import locations, nothing_to_do
 
-    fingerprint = None
+    fingerprint = sheets = None
     if shard is None:
-        done, fingerprint = nothing_to_do(root, out, cache_dir, pdf=not no_pdf)
+        done, fingerprint, sheets = nothing_to_do(root, out, cache_dir, pdf=not no_pdf)
         if done:
             info(f"Nothing to do: {locations(root, out, cache_dir)[1]} is up to date.")
             return
@@ -168,7 +190,10 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
     with contextlib.ExitStack() as stack:
         # PDF workers start before the build's own modules are even imported: loading WeasyPrint in
         # them is the longest wait of a small rebuild
-        pool = None if no_pdf else stack.enter_context(SheetPool(jobs, locations(root, out, cache_dir)[2]))
+        # (as many as the sheets to make when only a few course files changed: one loading WeasyPrint for
+        # nothing would slow the rest down)
+        pool = None if no_pdf else stack.enter_context(SheetPool(jobs, locations(root, out, cache_dir)[2],
+                                                                 start=sheets))
         from .pipeline import build as build_site
 
         try:

@@ -20,7 +20,7 @@ Exit statuses of every command: `0` success; `1` problems in the sources
 (printed as `path:line:col: error: message`), nothing written; `2` wrong
 usage of the command line (and, for `legal-diff`, no CGV copy found); `3`
 internal error (a bug: please report it; `LEXOM_SITE_DEBUG=1` shows the
-details); `130` interrupted (Ctrl-C), nothing written. Messages go to
+details); `130` interrupted (Ctrl-C or SIGTERM), nothing written. Messages go to
 standard error, results (a diff, a schema, a dry run) to standard output.
 Colours are used on a terminal only, never when `NO_COLOR` is set.
 """

@@ -34,7 +34,7 @@ from .links import (BrokenLink, PageLinks, find_broken_links, is_checked, link_d
 from .output import MARKER, Staging, check_output_dir
 from .render_html import CGV_PAGE, OutputFile, course_page, course_pdf_path, make_environment, render_page, site_pages
 from .search import BUNDLE_FILES, SEARCH_DIR, Indexing
-from .sheets import Part, SheetPool, page_count
+from .sheets import Part, SheetPool, forking_workers, page_count, worker_signals
 from .source import Reader, source_reader
 from .verify import verify_cgv_copies
 
@@ -174,7 +174,9 @@ def _check_courses(config: SiteConfig, cgv: Cgv | None, paths: list[Path], jobs:
         if jobs < 2 or len(paths) < PARALLEL_CHECK_FROM or "fork" not in multiprocessing.get_all_start_methods():
             return [_check_course(path) for path in paths]
         # fork: the workers start with the configuration, the linter and the sources already read
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with forking_workers():
+            pool = multiprocessing.get_context("fork").Pool(jobs, worker_signals)
+        with pool:
             return pool.map(_check_course, paths, chunksize=max(1, len(paths) // (jobs * 4)))
     finally:
         _worker_state = None
@@ -490,5 +492,6 @@ def _render_pdfs(project: Project, courses: list[Course], part_keys: dict[str, s
                                                   f"sheets: {problem.message}") for problem in problems])
         cache.put_pdf(_part_key(part_keys, pages), part.pdf)
 
+    sheet_pool.ensure(len(courses) + (0 if parts else 1))
     sheet_pool.render_sheets(courses, cgv_parts=parts, on_sheet=on_sheet, check_part=check_part)
     return done

@@ -71,17 +71,19 @@ def _save(document: pdfium.PdfDocument) -> bytes:
 
 @contextlib.contextmanager
 def _interrupt_after() -> Iterator[None]:
-    """Hold Ctrl-C until the block is done: PDFium calls back into Python while
-    saving, and an interrupt there would be swallowed and the file left broken."""
+    """Hold Ctrl-C (and SIGTERM, which the command treats alike) until the
+    block is done: PDFium calls back into Python while saving, and an
+    interrupt there would be swallowed and the file left broken."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     received = []
-    previous = signal.signal(signal.SIGINT, lambda *args: received.append(args))
+    previous = {sig: signal.signal(sig, lambda *args: received.append(args)) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     if received:
         raise KeyboardInterrupt
 
@@ -121,8 +123,31 @@ def _page_count(pdf: bytes) -> int:
 _worker: dict[str, Any] = {}
 
 
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def forking_workers() -> Iterator[None]:
+    """Start worker processes in this block: they are born with Ctrl-C and
+    SIGTERM held, so that the command's own handlers, which a fork copies,
+    never run in them; `worker_signals` gives them theirs."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def worker_signals() -> None:
+    """In a worker: Ctrl-C is the main process's business; SIGTERM, with which
+    a pool stops its workers, ends the worker at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+
+
 def _start_worker() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's business
+    worker_signals()
     from weasyprint.text.fonts import FontConfiguration
 
     from . import render_pdf  # WeasyPrint loads now, while the main process reads the sources
@@ -155,13 +180,27 @@ class SheetPool:
     the project is loaded; leave the `with` block to stop it (at once, on an
     error or Ctrl-C)."""
 
-    def __init__(self, jobs: int | None, scratch: Path):
+    def __init__(self, jobs: int | None, scratch: Path, *, start: int | None = None):
+        """`jobs` workers (default: one per core); only `start` of them at first
+        when the caller knows that few sheets are to be made (`ensure` starts
+        them all if more turn out to be needed)."""
         self.jobs = max(1, jobs or os.cpu_count() or 1)
-        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
-                                              else "spawn")
-        self.pool = context.Pool(self.jobs, _start_worker, maxtasksperchild=SHEETS_PER_WORKER)
+        self.size = self.jobs if start is None else max(1, min(self.jobs, start))
+        self.context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                                   else "spawn")
+        with forking_workers():  # (the pool's own threads, which replace workers, keep the held signals)
+            self.pool = self.context.Pool(self.size, _start_worker, maxtasksperchild=SHEETS_PER_WORKER)
         self.scratch = scratch
         self.setup: str | None = None
+
+    def ensure(self, tasks: int) -> None:
+        """More tasks than workers started: start all `jobs` of them."""
+        if tasks > self.size and self.size < self.jobs:
+            self.pool.terminate()
+            self.pool.join()
+            self.size = self.jobs
+            with forking_workers():
+                self.pool = self.context.Pool(self.size, _start_worker, maxtasksperchild=SHEETS_PER_WORKER)
 
     def __enter__(self) -> SheetPool:
         return self
