@@ -46,9 +46,10 @@ def _report(diagnostics: list[Diagnostic], summary: bool = True) -> None:
 
 
 @contextlib.contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM (a CI job cancelled, `kill`) stops a command as Ctrl-C does:
-    cleanly, nothing written, exit status 130."""
+def _interrupted_by(*signals: signal.Signals) -> Iterator[None]:
+    """These signals stop the command as Ctrl-C does (a KeyboardInterrupt):
+    cleanly, nothing written. SIGTERM is how a cancelled CI job or `kill`
+    stops a process."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -56,11 +57,12 @@ def _sigterm_interrupts() -> Iterator[None]:
     def interrupt(signum, frame):
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {sig: signal.signal(sig, interrupt) for sig in signals}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def guarded(command: Callable) -> Callable:
@@ -70,7 +72,7 @@ def guarded(command: Callable) -> Callable:
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
-            with _sigterm_interrupts():
+            with _interrupted_by(signal.SIGTERM):
                 return command(*args, **kwargs)
         except KeyboardInterrupt:
             click.echo("Interrupted: nothing was written; the previous output is unchanged.", err=True)
@@ -401,8 +403,10 @@ def serve(root: Path, port: int, out: Path | None, no_pdf: bool) -> None:
 
     out_dir = locations(root, out, None)[1]
     try:
-        run_server(root.resolve(), out_dir, port, lambda: build_site(root, out_dir, pdf=not no_pdf),
-                   echo=lambda text: click.echo(text, err=True), report=lambda d: _report(d))
+        # Ctrl-C stops the server even when it was started with SIGINT ignored (as a shell's background job is)
+        with _interrupted_by(signal.SIGINT, signal.SIGTERM):
+            run_server(root.resolve(), out_dir, port, lambda: build_site(root, out_dir, pdf=not no_pdf),
+                       echo=lambda text: click.echo(text, err=True), report=lambda d: _report(d))
     except OSError as exc:
         click.echo(f"lexom-site: cannot serve on port {port}: {exc.strerror}", err=True)
         sys.exit(1)

@@ -12,18 +12,16 @@ on disk, and the server keeps running.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import html
 import http.server
 import json
 import logging
-import signal
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 from .diagnostics import BuildError, Diagnostic
 
@@ -108,7 +106,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 def serve(root: Path, out_dir: Path, port: int, rebuild: Callable[[], None],
           echo: Callable[[str], None], report: Callable[[list[Diagnostic]], None],
           stop: threading.Event | None = None) -> None:
-    """Build once, serve `out_dir` on 127.0.0.1:`port`, rebuild on every change until `stop`, Ctrl-C or SIGTERM."""
+    """Build once, serve `out_dir` on 127.0.0.1:`port`, rebuild on every change until `stop` (or Ctrl-C)."""
     logging.getLogger("watchfiles").setLevel(logging.ERROR)  # its own "stopping watch" notice is noise here
     stop = stop or threading.Event()
     state = LiveState()
@@ -132,31 +130,6 @@ def serve(root: Path, out_dir: Path, port: int, rebuild: Callable[[], None],
         else:
             echo(f"Rebuilt in {time.perf_counter() - started:.1f} s.")
 
-    with _stop_on_signals():
-        _serve(root, out_dir, port, state, build_now, echo, stop)
-
-
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
-
-
-@contextlib.contextmanager
-def _stop_on_signals() -> Iterator[None]:
-    """Ctrl-C (SIGINT) and SIGTERM stop the server, even when it was started
-    with SIGINT ignored (as a shell's background job is)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-def _serve(root: Path, out_dir: Path, port: int, state: LiveState, build_now: Callable[[], None],
-           echo: Callable[[str], None], stop: threading.Event) -> None:
     import watchfiles  # imported when serving only: the other commands do not need it
 
     build_now()
