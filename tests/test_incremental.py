@@ -141,6 +141,7 @@ def test_a_corrupted_or_foreign_cache_is_never_trusted(project: Path, tmp_path: 
     assert run_build(project).startswith("Built 1 page(s) and 3 PDF sheet(s)")
     assert {p: h for p, (h, _) in state(project / "public").items()} == good
     (cache / "state-public.json").write_text("{not json")
+    (cache / "courses-public.json").write_text("[1, 2]")  # valid JSON, not a cache file
     shutil.rmtree(project / "public")
     # the state is ignored; the PDF entries, which carry their own hash, are checked and reused
     assert run_build(project).startswith("Built 8 page(s) and 0 PDF sheet(s)")
@@ -184,22 +185,26 @@ def test_a_rebuild_knows_beforehand_how_few_sheets_it_may_make(project: Path):
     """So that the command starts only as many PDF workers as needed (each one loads WeasyPrint)."""
     from lexom_site.cache import nothing_to_do
 
+    def freshness(root: Path) -> tuple[bool, int | None]:
+        found = nothing_to_do(root)
+        return found.done, found.sheets
+
     run_build(project)
-    assert nothing_to_do(project)[::2] == (True, 0)
+    assert freshness(project) == (True, 0)
     course = project / "content/courses/ABC-DEF-2.md"
     course.write_text(course.read_text().replace("- Objectifs", "- Objectifs révisés"))
-    assert nothing_to_do(project)[::2] == (False, 1)  # one course file changed: at most one sheet
+    assert freshness(project) == (False, 1)  # one course file changed: at most one sheet
     write_tree(project, f"-- content/courses/ABC-DEF-4.md --\n{course_text('ABC-DEF-4')}")
-    assert nothing_to_do(project)[::2] == (False, 2)
+    assert freshness(project) == (False, 2)
     # more sheets to make than course files changed (a published PDF and the cache's copies deleted):
     # the command starts 2 workers, then all of them (-j 3) when the build finds 3 sheets to make
     (project / "public/pdf/ABC-DEF-1.pdf").unlink()
     for blob in (project / ".lexom-site-cache/pdf").iterdir():
         blob.unlink()
     assert run_build(project, "-j", "3").startswith("Built 4 page(s) and 3 PDF sheet(s)")
-    assert nothing_to_do(project)[::2] == (True, 0)
+    assert freshness(project) == (True, 0)
     cgv = project / "content/legal/cgv.md"
     cgv.write_text(cgv.read_text().replace("clients personnes physiques", "clients, personnes physiques"))
-    assert nothing_to_do(project)[::2] == (False, None)  # a shared input changed: every sheet may change
+    assert freshness(project) == (False, None)  # a shared input changed: every sheet may change
     run_build(project)  # the early single worker gives way to the full pool when there is more to make
     assert {p.name for p in (project / "public/pdf").iterdir()} == {f"ABC-DEF-{n}.pdf" for n in (1, 2, 3, 4)}

@@ -3,6 +3,7 @@ index, the sitemap and canonical addresses. Tiny sites from inline text."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from pathlib import Path
 
@@ -137,3 +138,103 @@ def test_an_unchanged_file_linking_to_a_removed_one_is_reported(site: Path):
     (site / ".lexom-site-cache/links-public.json").write_text("{damaged")  # an unreadable record is ignored
     result = run("build", "--root", str(site), "--no-pdf")
     assert result.exit_code == 1 and "assets/css/fonts.css does not exist" in result.stderr
+
+
+# --- the search index: the same bytes from the same pages ------------------------------------------------------
+
+CATEGORIES = {"ABC-DEF-1": "GESTION", "ABC-DEF-2": "BUREAUTIQUE", "ABC-DEF-3": "RELATION CLIENT",
+              "ABC-DEF-4": "COMMUNICATION", "ABC-DEF-5": "INFORMATIQUE"}
+
+
+def write_catalogue(site: Path, refs=CATEGORIES) -> None:
+    write_tree(site, "\n".join(f"-- content/courses/{ref}.md --\n"
+                               + course_text(ref, category=f"category: {refs[ref]}", title=f"title: Cours {n}")
+                               for n, ref in enumerate(refs, 1)))
+
+
+def index_files(folder: Path) -> dict[str, str]:
+    return {p: h for p, (h, _) in snapshot(folder).items() if p.startswith("pagefind/")}
+
+
+def test_the_search_index_has_the_same_bytes_build_after_build(site: Path, tmp_path: Path):
+    """Pagefind numbers pages in the order it reads them and, given a page filter
+    with several values, writes them in a random order: the index would change
+    from one build to the next. Several categories, two builds from scratch."""
+    write_catalogue(site)
+    for name in ("one", "two"):
+        result = run("build", "--root", str(site), "--no-pdf", "--out", str(tmp_path / name),
+                     "--cache-dir", str(tmp_path / f"cache-{name}"))
+        assert result.exit_code == 0, result.stderr
+    one = index_files(tmp_path / "one")
+    assert len(one) > 10 and one == index_files(tmp_path / "two")
+
+
+def test_pagefind_folder_and_service_modes_make_the_same_index(site: Path):
+    """The pages laid out in a scratch folder for the command, or handed one by
+    one to Pagefind's service mode (the fallback when no folder lists them in
+    order): byte for byte the same index."""
+    from lexom_site.search import Indexing
+
+    write_catalogue(site)
+    assert run("build", "--root", str(site), "--no-pdf").exit_code == 0
+    out = site / "public"
+    pages = [(p.relative_to(out).as_posix(), p) for p in sorted(out.glob("formations/*/index.html"))]
+    folder, service = Indexing(pages), Indexing(list(reversed(pages)), use_service=True)
+    made = folder.wait(), service.wait()
+    assert (folder.how, service.how) == ("folder", "service")
+    assert made[0] == made[1]
+    assert {path: hashlib.sha256(data).hexdigest() for path, data in made[0].items()} == index_files(out)
+    assert not folder.scratch.exists() or folder.stop() is None and not folder.scratch.exists()
+
+
+def test_after_a_course_edit_the_index_is_the_one_a_cold_build_makes(site: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch):
+    """An edit to course files starts the index from a guess of the pages (the
+    published ones and the edited pages rendered at once): it must come out as
+    a build from scratch would make it; and a wrong guess must not be published."""
+    from lexom_site import pipeline
+
+    def cold_index() -> dict[str, str]:
+        cold = tmp_path / "cold"
+        assert run("build", "--root", str(site), "--no-pdf", "--out", str(cold), "--cache-dir",
+                   str(tmp_path / "cold-cache")).exit_code == 0
+        return index_files(cold)
+
+    guesses = []
+    guess = pipeline._guess_search_pages
+    monkeypatch.setattr(pipeline, "_guess_search_pages", lambda *args: guesses.append(guess(*args)) or guesses[-1])
+    write_catalogue(site)
+    assert run("build", "--root", str(site), "--no-pdf").exit_code == 0
+    assert guesses == []  # a first build: nothing to guess from
+    course = site / "content/courses/ABC-DEF-3.md"
+    course.write_text(course.read_text().replace("Tableau de bord", "Tableau de bord des ventes"))
+    write_tree(site, "-- content/courses/ABC-DEF-6.md --\n" + course_text("ABC-DEF-6", title="title: Nouveau"))
+    (site / "content/courses/ABC-DEF-1.md").unlink()
+    assert run("build", "--root", str(site), "--no-pdf").exit_code == 0
+    assert sorted(guesses[-1]) == [f"formations/abc-def-{n}/index.html" for n in (2, 3, 4, 5, 6)]
+    assert index_files(site / "public") == cold_index()
+
+    def wrong(*args):  # the guessed page of ABC-DEF-2 is not the one the build makes
+        pages = guess(*args)
+        data = pages["formations/abc-def-2/index.html"][0].read_bytes().replace(b"Cours 2", b"Cours deux")
+        pages["formations/abc-def-2/index.html"] = (data, hashlib.sha256(data).hexdigest())
+        return pages
+
+    monkeypatch.setattr(pipeline, "_guess_search_pages", wrong)
+    course.write_text(course.read_text().replace("des ventes", "des achats"))
+    assert run("build", "--root", str(site), "--no-pdf").exit_code == 0
+    assert index_files(site / "public") == cold_index()
+    fragments = b"".join(gzip.decompress(p.read_bytes()) for p in (site / "public/pagefind/fragment").iterdir())
+    assert b"Cours deux" not in fragments and b"des achats" in fragments
+
+
+def test_a_category_name_finds_its_courses(site: Path):
+    """The category is indexed as words of the page (no Pagefind filter: its
+    filter index comes out in a random order, see docs/site.md)."""
+    write_catalogue(site)
+    assert run("build", "--root", str(site), "--no-pdf").exit_code == 0
+    page = (site / "public/formations/abc-def-2/index.html").read_text()
+    assert "data-pagefind-filter" not in page
+    head, _, rest = page.partition("data-pagefind-body")
+    assert "dans BUREAUTIQUE - PROJETS" in rest.split("</article>")[0]
+    assert "data-pagefind-ignore" not in rest.split("</article>")[0]

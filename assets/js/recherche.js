@@ -21,7 +21,6 @@
       clear_search: "Effacer",
       load_more: "Plus de résultats",
       search_label: "Rechercher dans le catalogue",
-      filters_label: "Filtres",
       zero_results: "Aucune formation ne contient « [SEARCH_TERM] »",
       many_results: "[COUNT] formations contiennent « [SEARCH_TERM] »",
       one_result: "[COUNT] formation contient « [SEARCH_TERM] »",

@@ -9,8 +9,10 @@ reused as it is; anything else is made again.
 
 The cache is a folder beside the output (`.lexom-site-cache/` by default):
 
-    state-<output>.json     the last build into the output folder <output>: outputs {path: {key, sha256}} and
-                            the valid course files {path: {sha256, key, course}}
+    state-<output>.json     the last build into the output folder <output>: outputs {path: {key, sha256, stat}}
+    courses-<output>.json   the valid course files {name: {sha256, key, course}}
+    links-<output>.json     the links and ids found in each page and stylesheet, by SHA-256 (see links.py)
+    trash/                  outputs replaced by a build, deleted while the next build runs
     pdf/<key>-<sha256>.pdf  PDF parts and sheets by key; the name carries the
                             content's hash, so a file is checked before use and
                             folders of several machines merge by copying
@@ -35,7 +37,7 @@ from typing import Any, Iterable
 
 from . import __version__
 
-FORMAT = 1
+FORMAT = 2
 CACHE_DIR_NAME = ".lexom-site-cache"
 
 
@@ -153,24 +155,53 @@ def locations(root: Path, out_dir: Path | None, cache_dir: Path | None) -> tuple
     return root, out_dir, (cache_dir or out_dir.parent / CACHE_DIR_NAME).resolve()
 
 
+@dataclass(frozen=True)
+class Freshness:
+    """What the cheap up-to-date check found (see `nothing_to_do`)."""
+
+    done: bool  # nothing to do: the last build used exactly these inputs and its outputs are intact
+    fingerprint: str  # of the inputs, for the build to come
+    # the course files (names in the courses folder) changed or added since the last build, when nothing else
+    # changed; None when a shared input changed (CGV, configuration, a template, an asset, the program)
+    changed_courses: tuple[str, ...] | None
+    cache: BuildCache  # as read, for the build to use
+    digests: dict[str, str] = field(default_factory=dict)  # SHA-256 of each input file (path in the project)
+
+    @property
+    def sheets(self) -> int | None:
+        """At most how many PDF sheets the build will make, when only course files changed."""
+        return None if self.changed_courses is None else len(self.changed_courses)
+
+
 def nothing_to_do(root: Path, out_dir: Path | None = None, cache_dir: Path | None = None, *, pdf: bool = True,
-                  marker: str = ".lexom-site-build") -> tuple[bool, str, int | None]:
+                  marker: str = ".lexom-site-build") -> Freshness:
     """Did the last build use exactly these inputs, and are its outputs intact?
     Cheap (hashes only), so that a build with nothing to do costs next to
-    nothing. Also returns the inputs' fingerprint, for the build to come, and
-    at most how many PDF sheets it will make when only course files changed
-    (the number of course files changed or added), else None."""
+    nothing; what it found also tells the build to come where to start."""
     root, out_dir, cache_dir = locations(root, out_dir, cache_dir)
     cache = BuildCache.open(cache_dir, out_dir.name)
     digests = _input_digests(root)
     fingerprint = _fingerprint(digests, pdf)
     if cache.fingerprint == fingerprint and outputs_intact(out_dir, cache.outputs, marker):
-        return True, fingerprint, 0
-    sheets = None
+        return Freshness(True, fingerprint, (), cache, dict(digests))
+    changed = None
     if cache.courses and cache.fingerprint.partition(".")[2] == fingerprint.partition(".")[2]:
-        sheets = sum(1 for path, digest in digests if path.startswith(COURSES_FOLDER)
-                     and cache.courses.get(path[len(COURSES_FOLDER):], {}).get("sha256") != digest)
-    return False, fingerprint, sheets
+        changed = tuple(path[len(COURSES_FOLDER):] for path, digest in digests if path.startswith(COURSES_FOLDER)
+                        and cache.courses.get(path[len(COURSES_FOLDER):], {}).get("sha256") != digest)
+    return Freshness(False, fingerprint, changed, cache, dict(digests))
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    """A file of the cache, {} when unreadable or of another format."""
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) and value.get("format") == FORMAT else {}
 
 
 # --- the cache folder ----------------------------------------------------------------------------------------
@@ -188,29 +219,37 @@ class BuildCache:
     def open(cls, folder: Path, name: str = "public") -> BuildCache:
         """The cache in `folder`; an unreadable or foreign state is ignored (an empty cache)."""
         cache = cls(folder, name)
-        try:
-            state = json.loads(cache.state_file.read_text(encoding="utf-8"))
-            if state.get("format") == FORMAT and isinstance(state.get("outputs"), dict) and isinstance(
-                    state.get("courses"), dict):
-                cache.outputs = {p: e for p, e in state["outputs"].items()
-                                 if isinstance(e, dict) and isinstance(e.get("key"), str)
-                                 and isinstance(e.get("sha256"), str)}
-                cache.courses = {p: e for p, e in state["courses"].items()
-                                 if isinstance(e, dict) and isinstance(e.get("course"), dict)}
-                cache.fingerprint = state.get("fingerprint", "") if isinstance(state.get("fingerprint"), str) else ""
-        except (OSError, ValueError, AttributeError):
-            pass
+        state = _read_json(cache.state_file)
+        if isinstance(state.get("outputs"), dict):
+            cache.outputs = {p: e for p, e in state["outputs"].items()
+                             if isinstance(e, dict) and isinstance(e.get("key"), str) and isinstance(e.get("sha256"), str)}
+            cache.fingerprint = state.get("fingerprint", "") if isinstance(state.get("fingerprint"), str) else ""
+        courses = _read_json(cache.courses_file)
+        if isinstance(courses.get("courses"), dict):
+            cache.courses = {p: e for p, e in courses["courses"].items()
+                             if isinstance(e, dict) and isinstance(e.get("course"), dict)}
         return cache
 
     @property
     def state_file(self) -> Path:
         return self.folder / f"state-{self.name}.json"
 
+    @property
+    def courses_file(self) -> Path:
+        return self.folder / f"courses-{self.name}.json"
+
     def save(self) -> None:
+        """Write what the last build published (the course entries apart: see save_courses)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.state_file, json.dumps(
-            {"format": FORMAT, "fingerprint": self.fingerprint, "outputs": self.outputs, "courses": self.courses},
-            ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+        _write_atomic(self.state_file, _json({"format": FORMAT, "fingerprint": self.fingerprint,
+                                              "outputs": self.outputs}).encode("utf-8"))
+
+    def save_courses(self) -> None:
+        """Write the valid course files' entries: true whatever is published (each
+        is found by the file's SHA-256 and the key of what it was checked against),
+        so a build writes them while it waits for its search index."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _write_atomic(self.courses_file, _json({"format": FORMAT, "courses": self.courses}).encode("utf-8"))
 
     # what the link check found in each file of the last build (see links.py)
     @property
@@ -219,18 +258,12 @@ class BuildCache:
 
     def read_links(self) -> dict[str, dict]:
         """File -> {sha256, links, problems, ids} of the last build; {} when unreadable or foreign."""
-        try:
-            state = json.loads(self.links_file.read_text(encoding="utf-8"))
-            if state.get("format") == FORMAT and isinstance(state.get("pages"), dict):
-                return {p: e for p, e in state["pages"].items() if isinstance(e, dict)}
-        except (OSError, ValueError, AttributeError):
-            pass
-        return {}
+        pages = _read_json(self.links_file).get("pages")
+        return {p: e for p, e in pages.items() if isinstance(e, dict)} if isinstance(pages, dict) else {}
 
     def write_links(self, pages: dict[str, dict]) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(self.links_file, json.dumps({"format": FORMAT, "pages": pages}, ensure_ascii=False,
-                                                  sort_keys=True, separators=(",", ":")).encode("utf-8"))
+        _write_atomic(self.links_file, _json({"format": FORMAT, "pages": pages}).encode("utf-8"))
 
     # PDF parts and sheets, by key
     def get_pdf(self, key: str) -> bytes | None:

@@ -179,10 +179,10 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
 
     from .cache import locations, nothing_to_do
 
-    fingerprint = sheets = None
+    freshness = None
     if shard is None:
-        done, fingerprint, sheets = nothing_to_do(root, out, cache_dir, pdf=not no_pdf)
-        if done:
+        freshness = nothing_to_do(root, out, cache_dir, pdf=not no_pdf)
+        if freshness.done:
             info(f"Nothing to do: {locations(root, out, cache_dir)[1]} is up to date.")
             return
     import contextlib
@@ -195,12 +195,12 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
         # (as many as the sheets to make when only a few course files changed: one loading WeasyPrint for
         # nothing would slow the rest down)
         pool = None if no_pdf else stack.enter_context(SheetPool(jobs, locations(root, out, cache_dir)[2],
-                                                                 start=sheets))
+                                                                 start=freshness.sheets if freshness else None))
         from .pipeline import build as build_site
 
         try:
             report = build_site(root, out, pdf=not no_pdf, progress=progress, jobs=jobs, cache_dir=cache_dir,
-                                shard=shard, fingerprint=fingerprint, sheet_pool=pool)
+                                shard=shard, freshness=freshness, sheet_pool=pool)
         except BuildError as exc:
             report = exc
     if isinstance(report, BuildError):

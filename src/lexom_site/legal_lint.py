@@ -452,8 +452,9 @@ class Linter:
         return diagnostics + self.facts.check(file)
 
 
-def lint_texts(config: SiteConfig, cgv: Cgv | None, files: Iterable[LintFile]) -> list[Diagnostic]:
-    linter = Linter(config, cgv)
+def lint_texts(config: SiteConfig, cgv: Cgv | None, files: Iterable[LintFile],
+               linter: Linter | None = None) -> list[Diagnostic]:
+    linter = linter or Linter(config, cgv)
     diagnostics: list[Diagnostic] = []
     for file in files:
         diagnostics += linter.lint(file)
@@ -492,6 +493,7 @@ def lint_inputs(config: SiteConfig, reader: Reader = read_source, *, skip_course
 
 
 def lint_project(config: SiteConfig, cgv: Cgv | None, reader: Reader = read_source, *,
-                 skip_courses: bool = False) -> list[Diagnostic]:
+                 skip_courses: bool = False, linter: Linter | None = None) -> list[Diagnostic]:
+    """`linter`: one already made for this configuration and CGV, if the caller has it."""
     files, diagnostics = lint_inputs(config, reader, skip_courses=skip_courses)
-    return diagnostics + lint_texts(config, cgv, files)
+    return diagnostics + lint_texts(config, cgv, files, linter)

@@ -70,6 +70,12 @@ class Staging:
     def write(self, path: str, data: bytes) -> None:
         Path(self._target(path)).write_bytes(data)
 
+    def remove(self, folder: str) -> None:
+        """Remove a folder of the new output with everything in it."""
+        target = os.path.dirname(self._target(f"{folder}/-"))
+        shutil.rmtree(target, ignore_errors=True)
+        self._folders = {known for known in self._folders if known != target and not known.startswith(target + os.sep)}
+
     def link(self, path: str, existing: Path) -> None:
         """Publish an existing file (from the previous output or the cache)
         without copying it: a hard link keeps its bytes and modification time."""
@@ -79,9 +85,11 @@ class Staging:
         except OSError:  # a file system without hard links
             shutil.copy2(existing, target)
 
-    def commit(self, cleanup: list[threading.Thread] | None = None) -> None:
-        """Swap the new folder in. The previous output is deleted afterwards, in
-        a thread added to `cleanup` when given (the caller joins it), else here."""
+    def commit(self, cleanup: list[threading.Thread] | None = None, trash: Path | None = None) -> None:
+        """Swap the new folder in. The previous output is moved into `trash`
+        when given and on the same file system (whoever empties it later:
+        see `empty_trash`), else deleted afterwards, in a thread added to
+        `cleanup` when given (the caller joins it), else here."""
         if not (self.folder / MARKER).exists():
             (self.folder / MARKER).write_text("built by lexom-site; this folder is replaced on every build\n")
         os.chmod(self.folder, 0o755)  # mkdtemp makes it private; a published site must be readable
@@ -98,13 +106,39 @@ class Staging:
                 raise
             self.committed = True
         finally:
-            if backup is not None:
+            if backup is not None and not (self.committed and _move_to_trash(backup, trash)):
                 if cleanup is None:
                     _remove_tree(backup)
                 else:
                     thread = threading.Thread(target=_remove_tree, args=(backup,))
                     thread.start()
                     cleanup.append(thread)
+
+
+def _move_to_trash(folder: Path, trash: Path | None) -> bool:
+    if trash is None:
+        return False
+    try:
+        trash.mkdir(parents=True, exist_ok=True)
+        os.rename(folder, trash / folder.name)
+        return True
+    except OSError:  # another file system: deleted now
+        return False
+
+
+def empty_trash(trash: Path) -> threading.Thread:
+    """Delete what `commit` moved into `trash`, in a thread (started; the caller joins it)."""
+    thread = threading.Thread(target=lambda: [_remove_tree(item) for item in _trash_items(trash)],
+                              name="empty-trash")
+    thread.start()
+    return thread
+
+
+def _trash_items(trash: Path) -> list[Path]:
+    try:
+        return sorted(trash.iterdir())
+    except OSError:
+        return []
 
 
 def _remove_tree(folder: Path) -> None:

@@ -15,15 +15,14 @@ import contextlib
 import dataclasses
 import multiprocessing
 import os
-import shutil
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .cache import (BuildCache, code_key, combine, file_intact, file_stat, input_fingerprint, locations, output_intact,
-                    outputs_intact, sha256, template_keys)
+from .cache import (BuildCache, Freshness, code_key, combine, file_intact, file_stat, locations, nothing_to_do,
+                    output_intact, sha256, template_keys)
 from .config import CONFIG_FILE, SiteConfig, load_config
 from .content import Catalogue, Course, course_from_json, course_paths, course_to_json, make_catalogue, read_course
 from .diagnostics import BuildError, Diagnostic, display_path
@@ -31,8 +30,9 @@ from .legal import CGV_FILE, Cgv, load_cgv
 from .legal_lint import Linter, LintFile, lint_project
 from .links import (BrokenLink, PageLinks, find_broken_links, is_checked, link_diagnostics, locate_in_source,
                     locate_in_templates, page_links)
-from .output import MARKER, Staging, check_output_dir
-from .render_html import CGV_PAGE, OutputFile, course_page, course_pdf_path, make_environment, render_page, site_pages
+from .output import MARKER, Staging, check_output_dir, empty_trash
+from .render_html import (CGV_PAGE, OutputFile, course_page, course_page_path, course_pdf_path, make_environment,
+                          render_page, site_pages)
 from .search import BUNDLE_FILES, SEARCH_DIR, Indexing
 from .sheets import Part, SheetPool, forking_workers, page_count, worker_signals
 from .source import Reader, source_reader
@@ -62,11 +62,13 @@ class BuildReport:
     stages: dict[str, float] = dataclasses.field(default_factory=dict)  # seconds per stage
 
 
+TRASH = "trash"  # in the cache folder: previous outputs, deleted by the next build
 PARALLEL_CHECK_FROM = 200  # course files; below this, starting processes costs more than it saves
 
 
 def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None = None,
-                 reader: Reader | None = None, pages_into: Staging | None = None) -> Project:
+                 reader: Reader | None = None, pages_into: Staging | None = None,
+                 input_digests: dict[str, str] | None = None) -> Project:
     """Read and validate every source; raise BuildError with all problems.
 
     Course files are read, parsed and linted one by one, in parallel worker
@@ -74,9 +76,12 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
     With a `cache`, a course file whose bytes, configuration, CGV and program
     are those of a previous valid build is taken from it instead. With
     `pages_into`, the page of each course read anew is rendered into that
-    staging folder by the same worker (`Project.prerendered`)."""
+    staging folder by the same worker (`Project.prerendered`). `input_digests`: the
+    SHA-256 of input files (by path in the project) just computed by the
+    caller, so that cached course files are not read again."""
     config = load_config(root)
     reader = reader or source_reader()
+    known = input_digests or {}
     diagnostics: list[Diagnostic] = []
     cgv = None
     try:
@@ -98,18 +103,22 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
         if not entry:  # nothing cached: the workers read it
             to_check.append(path)
             continue
-        source, _ = reader(path, display_path(path, config.root))
-        if source is not None and entry.get("sha256") == source.digest and entry.get("key") == validity:
+        digest = known.get(os.path.relpath(path, config.root).replace(os.sep, "/"))
+        if digest is None:
+            source, _ = reader(path, display_path(path, config.root))
+            digest = source.digest if source is not None else None
+        if digest is not None and entry.get("sha256") == digest and entry.get("key") == validity:
             try:
-                course = dataclasses.replace(course_from_json(entry["course"]), path=source.path)
+                course = dataclasses.replace(course_from_json(entry["course"]), path=display_path(path, config.root))
             except (KeyError, TypeError, ValueError):
                 to_check.append(path)
                 continue
             courses.append(course)
-            digests[course.ref], valid[name] = source.digest, entry
+            digests[course.ref], valid[name] = digest, entry
         else:
             to_check.append(path)
-    for path, (course, found, page, digest) in zip(to_check, _check_courses(config, cgv, to_check, jobs, reader,
+    linter = Linter(config, cgv)
+    for path, (course, found, page, digest) in zip(to_check, _check_courses(config, linter, to_check, jobs, reader,
                                                                              pages_into)):
         diagnostics += found
         if page is not None:
@@ -119,7 +128,7 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
             digests[course.ref] = digest
             if not found:
                 valid[path.name] = {"sha256": digests[course.ref], "key": validity, "course": course_to_json(course)}
-    diagnostics += lint_project(config, cgv, reader, skip_courses=True)
+    diagnostics += lint_project(config, cgv, reader, skip_courses=True, linter=linter)
     diagnostics = list(dict.fromkeys(diagnostics))  # a file unreadable for two stages is reported once
     if any(d.is_error for d in diagnostics) or cgv is None:
         raise BuildError(diagnostics)
@@ -165,10 +174,10 @@ def _check_course(path: Path) -> tuple[Course | None, list[Diagnostic], tuple[st
     return course, diagnostics, page, source.digest if source is not None else ""
 
 
-def _check_courses(config: SiteConfig, cgv: Cgv | None, paths: list[Path], jobs: int | None, reader: Reader,
+def _check_courses(config: SiteConfig, linter: Linter, paths: list[Path], jobs: int | None, reader: Reader,
                    pages_into: Staging | None) -> list[tuple[Course | None, list[Diagnostic], tuple[str, str] | None, str]]:
     global _worker_state
-    _worker_state = _WorkerState(config, Linter(config, cgv), reader, pages_into)
+    _worker_state = _WorkerState(config, linter, reader, pages_into)
     jobs = jobs or os.cpu_count() or 1
     try:
         if jobs < 2 or len(paths) < PARALLEL_CHECK_FROM or "fork" not in multiprocessing.get_all_start_methods():
@@ -233,6 +242,26 @@ def _previous_search_index(cache: BuildCache, key: str) -> list[Planned]:
     return [Planned(path, key, "search", None) for path in sorted(previous)]
 
 
+def _search_sources(planned: list[Planned], cache: BuildCache, out_dir: Path, staging: Staging,
+                    prerendered: dict[str, str]) -> list[tuple[str, Path | bytes]] | None:
+    """The course pages the search index is made from, when all are known
+    before the site is assembled: unchanged since the last build (the
+    published file) or rendered while checking (its bytes). None when a page
+    is still to be rendered."""
+    sources: list[tuple[str, Path | bytes]] = []
+    for item in planned:
+        if item.kind != "page" or not item.subject.searchable:
+            continue
+        previous = cache.outputs.get(item.path)
+        if previous and previous["key"] == item.key and output_intact(out_dir / item.path, previous):
+            sources.append((item.path, out_dir / item.path))
+        elif item.path in prerendered:
+            sources.append((item.path, (staging.folder / item.path).read_bytes()))
+        else:
+            return None
+    return sources
+
+
 def _up_to_date(out_dir: Path, planned: list[Planned], cache: BuildCache) -> bool:
     """Is every output there, intact, made from the same inputs, and nothing else?"""
     if set(cache.outputs) != {p.path for p in planned} or not (out_dir / MARKER).is_file():
@@ -246,11 +275,12 @@ def _up_to_date(out_dir: Path, planned: list[Planned], cache: BuildCache) -> boo
 
 def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress: Progress | None = None,
           jobs: int | None = None, cache_dir: Path | None = None, shard: tuple[int, int] | None = None,
-          fingerprint: str | None = None, sheet_pool: SheetPool | None = None) -> BuildReport:
+          freshness: Freshness | None = None, sheet_pool: SheetPool | None = None) -> BuildReport:
     """Validate, then make every output that changed and publish the whole site into `out_dir`.
 
     `shard=(k, n)` makes only the PDF sheets of the k-th of n parts of the
-    catalogue, into the cache, and publishes nothing (see docs/performance.md)."""
+    catalogue, into the cache, and publishes nothing (see docs/performance.md).
+    `freshness` is what `cache.nothing_to_do` just found, when the caller asked."""
     started = time.perf_counter()
     stages: dict[str, float] = {}
 
@@ -261,33 +291,86 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
 
     root, out_dir, cache_dir = locations(root, out_dir, cache_dir)
     check_output_dir(out_dir, root)
-    cache = BuildCache.open(cache_dir, out_dir.name)
     t = time.perf_counter()
-    fingerprint = fingerprint or input_fingerprint(root, pdf)  # given when the caller has just computed it
-    if shard is None and cache.fingerprint == fingerprint and outputs_intact(out_dir, cache.outputs, MARKER):
+    if freshness is None:
+        freshness = nothing_to_do(root, out_dir, cache_dir, pdf=pdf, marker=MARKER)
+    cache, fingerprint = freshness.cache, freshness.fingerprint
+    if shard is None and freshness.done:
         lap("plan", t)
         return BuildReport(out_dir, 0, 0, len(cache.outputs), time.perf_counter() - started, up_to_date=True,
                            stages=stages)
     with contextlib.ExitStack() as stack:
+        stack.callback(empty_trash(cache.folder / TRASH).join)  # the outputs replaced by earlier builds
+        early = None
+        if shard is None and freshness.changed_courses is not None:
+            # only course files changed: the search index, the longest task of such a build, starts now from
+            # the pages it will most likely have (checked against the pages made before it is used)
+            guessed = _guess_search_pages(root, out_dir, cache, freshness.changed_courses)
+            if guessed is not None:
+                early = EarlyIndexing(Indexing([(path, source) for path, (source, _) in guessed.items()]),
+                                      {path: digest for path, (_, digest) in guessed.items()})
+                stack.callback(early.indexing.stop)
         # the PDF workers start now (unless the caller started them even earlier) and load WeasyPrint
         # while the sources are read
         if pdf and sheet_pool is None:
             sheet_pool = stack.enter_context(SheetPool(jobs, cache.folder))
         staging = stack.enter_context(Staging(out_dir))
         return _build(root, out_dir, cache, fingerprint, staging, sheet_pool, stack, pdf=pdf, progress=progress,
-                      jobs=jobs, shard=shard, started=started, stages=stages, lap=lap, t=t)
+                      jobs=jobs, shard=shard, started=started, stages=stages, lap=lap, t=t, early=early,
+                      digests=freshness.digests)
+
+
+@dataclass(frozen=True)
+class EarlyIndexing:
+    """The search index started before the pages were made, and the SHA-256 of each page it was given."""
+
+    indexing: Indexing
+    pages: dict[str, str]
+
+
+def _guess_search_pages(root: Path, out_dir: Path, cache: BuildCache,
+                        changed: tuple[str, ...]) -> dict[str, tuple[Path | bytes, str]] | None:
+    """The course pages of a build where only course files changed, before
+    anything is validated: the published page of each course whose file did
+    not change, and the page of each changed or new file, rendered now. Each
+    with its SHA-256. None when there is no good guess (the build then indexes
+    the pages it makes)."""
+    try:
+        config = load_config(root)
+        pages: dict[str, tuple[Path | bytes, str]] = {}
+        for name, entry in cache.courses.items():
+            if name in changed or not (config.courses_dir / name).is_file():  # changed, or removed
+                continue
+            path = course_page_path(course_from_json(entry["course"]))
+            previous = cache.outputs.get(path)
+            if previous is None or not output_intact(out_dir / path, previous):
+                return None
+            pages[path] = (out_dir / path, previous["sha256"])
+        env = make_environment(config, cache.folder / "templates")
+        reader = source_reader()
+        for name in changed:
+            _, course, problems = read_course(config.courses_dir / name, config, reader)
+            if course is None or any(problem.is_error for problem in problems):
+                return None  # the build reports it
+            file = render_page(env, config, course_page(course))
+            pages[file.path] = (file.data, sha256(file.data))
+        return pages
+    except (BuildError, KeyError, TypeError, ValueError, OSError):
+        return None
 
 
 def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, staging: Staging,
            sheet_pool: SheetPool | None, stack: contextlib.ExitStack, *, pdf: bool, progress: Progress | None,
            jobs: int | None, shard: tuple[int, int] | None, started: float, stages: dict[str, float],
-           lap: Callable[[str, float], float], t: float) -> BuildReport:
-    project = load_project(root, jobs, cache, pages_into=None if shard else staging)
+           lap: Callable[[str, float], float], t: float, early: EarlyIndexing | None,
+           digests: dict[str, str]) -> BuildReport:
+    project = load_project(root, jobs, cache, pages_into=None if shard else staging,
+                           input_digests=digests)
     config = project.config
     if sheet_pool is not None:
         sheet_pool.configure(config, project.cgv)
     planned, part_keys = plan_outputs(project, pdf=pdf)
-    search_key = combine(*(p.key for p in planned if p.kind == "page"))
+    search_key = combine(*(p.key for p in planned if p.kind == "page" and p.subject.searchable))
     planned += _previous_search_index(cache, search_key)
     pdf_keys = {p.subject.ref: p.key for p in planned if p.kind == "pdf"}
     t = lap("load", t)
@@ -314,6 +397,7 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     to_render: list[Course] = []
     new_files: list[OutputFile] = []
     reindex = not any(item.kind == "search" for item in planned)
+    kept: set[str] = set()  # outputs published again as they were: the same file, so the same size, date and inode
 
     def keep_previous(path: str, digest: str) -> bool:
         """Publish the previous file again when the new one has the same bytes: its
@@ -324,14 +408,28 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
         with contextlib.suppress(FileNotFoundError):
             (staging.folder / path).unlink()  # made by a check worker
         staging.link(path, out_dir / path)
+        kept.add(path)
         return True
 
+    indexing = None
+
+    def start_indexing(sources: list[tuple[str, Path | bytes]]) -> None:
+        nonlocal indexing
+        # files of the previous index linked into staging are hard links to the published ones: never written through
+        staging.remove(SEARCH_DIR)
+        indexing = Indexing(sources)  # runs while the pages are published, the links checked and the PDFs made
+        stack.callback(indexing.stop)  # if the build stops before the end
+
+    if reindex and early is None and (sources := _search_sources(planned, cache, out_dir, staging,
+                                                                 project.prerendered)) is not None:
+        start_indexing(sources)  # every course page is known already
     for item in planned:
         previous = cache.outputs.get(item.path)
         if previous and previous["key"] == item.key and output_intact(out_dir / item.path, previous):
             if item.path in project.prerendered:  # rendered while checking (its course was re-read): unneeded
                 (staging.folder / item.path).unlink()
             staging.link(item.path, out_dir / item.path)
+            kept.add(item.path)
             written[item.path] = previous["sha256"]
             reused += 1
         elif item.kind == "search":  # a file of the previous index is missing or damaged: index again
@@ -367,13 +465,18 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     if (out_dir / MARKER).is_file():
         staging.link(MARKER, out_dir / MARKER)  # unchanged: keep it as it is
     t = lap("html", t)
-    indexing = None
+    if early is not None:
+        made = {item.path: written[item.path] for item in planned if item.kind == "page" and item.subject.searchable}
+        if reindex and made == early.pages:  # the guess was right: the index started early is the one to publish
+            staging.remove(SEARCH_DIR)
+            indexing = early.indexing
+        else:
+            early.indexing.stop()
     if reindex:
         planned = [item for item in planned if item.kind != "search"]
-        # files of the previous index linked above are hard links to the published ones: never write through them
-        shutil.rmtree(staging.folder / SEARCH_DIR, ignore_errors=True)
-        indexing = Indexing(staging.folder)  # runs while the links are checked and the PDFs made
-        stack.callback(indexing.stop)  # if the build stops before the end
+        if indexing is None:
+            start_indexing([(item.path, staging.folder / item.path) for item in planned
+                            if item.kind == "page" and item.subject.searchable])
     site = [item.path for item in planned] + (list(BUNDLE_FILES) if indexing else [])
     problems, link_entries = check_links(project, site, planned, staging.folder, out_dir.name, written,
                                          cache.read_links(), pdf=pdf)
@@ -392,20 +495,27 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     if problems:
         raise BuildError(problems)
     t = lap("pdf", t)
+    # while the search index is made: what the next build will read (a record by content, valid published or not)
+    cache.write_links(link_entries)
+    cache.courses = project.valid
+    cache.save_courses()
     if indexing is not None:
-        for path in indexing.wait():
+        for path, data in indexing.wait().items():
             planned.append(Planned(path, search_key, "search", None))
-            written[path] = sha256((staging.folder / path).read_bytes())
-            keep_previous(path, written[path])
+            written[path] = sha256(data)
+            if not keep_previous(path, written[path]):  # only the files that changed are written
+                staging.write(path, data)
         t = lap("search", t)
     cleanup: list[threading.Thread] = []
-    staging.commit(cleanup)
-    cache.outputs = {item.path: {"key": item.key, "sha256": written[item.path], "stat": file_stat(out_dir / item.path)}
+    # the previous output goes into the cache's trash, emptied while the next build runs: deleting thousands
+    # of files and folders would be the last thing this build waits for
+    staging.commit(cleanup, trash=cache.folder / TRASH)
+    previous_stat = {path: entry.get("stat") for path, entry in cache.outputs.items() if path in kept}
+    cache.outputs = {item.path: {"key": item.key, "sha256": written[item.path],
+                                 "stat": previous_stat.get(item.path) or file_stat(out_dir / item.path)}
                      for item in planned}
-    cache.courses = project.valid
     cache.fingerprint = fingerprint
     cache.save()
-    cache.write_links(link_entries)
     cache.prune_pdfs([p.key for p in planned if p.kind == "pdf"] + [_part_key(part_keys, n) for n in range(1, 21)])
     for thread in cleanup:  # the previous output, deleted meanwhile
         thread.join()

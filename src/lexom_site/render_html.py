@@ -186,12 +186,13 @@ class Page:
     """One HTML page to render: its output path, template and context, and
     what its content depends on besides the templates and configuration
     ("catalogue", "cgv", "site" for nothing else, or a course reference),
-    for the build cache."""
+    for the build cache; and whether the search index holds it."""
 
     path: str
     template: str
     context: dict[str, Any]
     depends_on: str
+    searchable: bool = False
 
 
 def site_pages(catalogue: Catalogue, cgv: Cgv) -> list[Page]:
@@ -207,7 +208,7 @@ def site_pages(catalogue: Catalogue, cgv: Cgv) -> list[Page]:
 def course_page(course: Course) -> Page:
     path = course_page_path(course)
     return Page(path, "course.html", {"course": course, "pdf_url": _root_prefix(path) + course_pdf_path(course)},
-                course.ref)
+                course.ref, searchable=True)
 
 
 def render_page(env: jinja2.Environment, config: SiteConfig, page: Page) -> OutputFile:

@@ -1,15 +1,35 @@
-"""The full-text search index: Pagefind run over the pages of a build.
+"""The full-text search index: Pagefind run over the course pages of a build.
 
-Pagefind (its program comes from PyPI with the `pagefind[bin]` package) reads
-the built HTML, indexes what each course page marks with
-`data-pagefind-body`, and writes a static index into `pagefind/`: the search
-page asks it for results in the browser, with no server-side code.
+Pagefind (its program comes from PyPI with the `pagefind[bin]` package)
+indexes what each course page marks with `data-pagefind-body` into a static
+index, published in `pagefind/`: the search page asks it for results in the
+browser, with no server-side code.
+
+The index must come out with the same bytes from the same pages, on any
+machine: its files are published and CI builds must be reproducible. Pagefind
+numbers the pages in the order it reads them, and its command reads a folder
+in the order the file system lists it (not sorted; it differs between file
+systems and kernels). So the pages are given to it in one order, their
+paths' order: copied into a scratch folder (in memory, /dev/shm, when the
+machine has one) that is checked to list them in that order, or, when no
+such folder can be made, handed one by one in that order to Pagefind's
+service mode (`pagefind --service`, one process reading the pages from its
+standard input: the same index, byte for byte, but about twice as slow,
+since it reads the pages on one core). The index is written into the scratch
+folder; the build then publishes only the files whose bytes changed.
 """
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import json
 import os
+import shutil
 import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .diagnostics import BuildError, Diagnostic
@@ -37,39 +57,206 @@ BUNDLE_FILES = tuple(f"{SEARCH_DIR}/{name}" for name in ("pagefind-ui.js", "page
                                                          "pagefind-entry.json"))
 
 
+def index_order(paths: Sequence[str]) -> list[str]:
+    """The order the pages are indexed in: a folder's entries by name, each
+    sub-folder's pages where its name comes (as a sorted directory walk)."""
+    return sorted(paths, key=lambda path: path.split("/"))
+
+
+SCRATCH_PREFIX = "lexom-site-search-"
+
+
+def _scratch_base() -> Path | None:
+    """Where the scratch folder goes: /dev/shm (memory) when usable, else the system's temporary folder."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK):
+        _remove_abandoned(shm)
+        return shm
+    return None
+
+
+def _remove_abandoned(base: Path) -> None:
+    """Scratch folders left by a build that was killed (memory is not freed until they are removed)."""
+    for folder in base.glob(SCRATCH_PREFIX + "*"):
+        pid = folder.name.removeprefix(SCRATCH_PREFIX).split("-")[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass  # alive, another user's
+
+
+def walk_order(folder: Path) -> Iterator[str]:
+    """The HTML files under `folder` in the order a directory walk that does
+    not sort (Pagefind's) finds them: each folder as the file system lists it."""
+
+    def walk(current: str, prefix: str) -> Iterator[str]:
+        with os.scandir(current) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    yield from walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.name.endswith(".html"):
+                    yield prefix + entry.name
+
+    return walk(str(folder), "")
+
+
 class Indexing:
-    """Pagefind indexing the HTML pages under `folder` into `folder/pagefind/`,
-    in the background: it runs on its own core while the PDFs are made."""
+    """Pagefind indexing `pages` (the path of each page in the site, and the
+    file holding it or its bytes), in the background: it runs while the links
+    are checked and the PDFs made. `wait()` gives the index's files.
 
-    def __init__(self, folder: Path, *, timeout: float = 600):
-        self.folder, self.timeout = folder, timeout
-        program = pagefind_program()
-        command = [str(program), "--site", str(folder), "--output-subdir", SEARCH_DIR, "--keep-index-url", "--silent"]
+    The pages are copied into the scratch folder before this returns: done
+    by a thread beside a busy main thread, thousands of small file
+    operations would each wait for Python's global lock."""
+
+    def __init__(self, pages: Sequence[tuple[str, Path | bytes]], *, timeout: float = 600, use_service: bool = False):
+        self.program = pagefind_program()
+        sources = dict(pages)
+        self.pages = [(path, sources[path]) for path in index_order(list(sources))]
+        self.timeout, self.use_service = timeout, use_service
+        self.how = ""  # "folder" or "service", once it ran
+        self.scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=_scratch_base()))
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen | None = None
+        self._stopped = False
+        self._files: dict[str, bytes] | None = None
+        self._error: BaseException | None = None
+        self._removal: threading.Thread | None = None
         try:
-            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            laid_out = not use_service and bool(self.pages) and self._lay_out(self.scratch / "site", self.pages)
         except OSError as exc:
+            shutil.rmtree(self.scratch, ignore_errors=True)
             raise BuildError([Diagnostic("pagefind", 0, 0, f"the search index could not be made: {exc}")]) from None
+        self._thread = threading.Thread(target=self._run, args=(laid_out,), name="search-index", daemon=True)
+        self._thread.start()
 
-    def wait(self) -> list[str]:
-        """The files written, relative to the folder (POSIX); a BuildError if Pagefind failed."""
-        try:
-            out, err = self.process.communicate(timeout=self.timeout)
-        except subprocess.TimeoutExpired:
+    def wait(self) -> dict[str, bytes]:
+        """The index's files by their path in the site; a BuildError if Pagefind failed."""
+        self._thread.join(self.timeout)
+        if self._thread.is_alive():
             self.stop()
-            raise BuildError([Diagnostic("pagefind", 0, 0, f"the search index was not made in {self.timeout:.0f} s")]) \
-                from None
-        if self.process.returncode != 0:
-            detail = (err or out).strip().splitlines()
-            raise BuildError([Diagnostic("pagefind", 0, 0, "the search index could not be made: Pagefind failed"
-                                         + (f": {detail[-1]}" if detail else f" (exit code {self.process.returncode})"))])
-        written = sorted(p.relative_to(self.folder).as_posix() for p in (self.folder / SEARCH_DIR).rglob("*")
-                         if p.is_file())
-        missing = [name for name in BUNDLE_FILES if name not in written]
+            raise BuildError([Diagnostic("pagefind", 0, 0, f"the search index was not made in {self.timeout:.0f} s")])
+        self.stop(wait=False)
+        if self._error is not None:
+            raise self._error
+        assert self._files is not None
+        missing = [name for name in BUNDLE_FILES if name not in self._files]
         if missing:
             raise BuildError([Diagnostic("pagefind", 0, 0, f"the search index lacks {', '.join(missing)}")])
-        return written
+        return self._files
 
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.communicate()
+    def stop(self, *, wait: bool = True) -> None:
+        """Stop Pagefind if it runs, and remove the scratch folder (in the
+        background unless `wait`; a later stop() waits for it)."""
+        with self._lock:
+            self._stopped = True
+            if self._process is not None and self._process.poll() is None:
+                self._process.kill()
+        self._thread.join(5)
+        if self._removal is None:
+            self._removal = threading.Thread(target=shutil.rmtree, args=(self.scratch,), kwargs={"ignore_errors": True},
+                                             name="search-scratch")
+            self._removal.start()
+        if wait:
+            self._removal.join()
+
+    def _lay_out(self, site: Path, pages: list[tuple[str, Path | bytes]]) -> bool:
+        """Copy the pages into `site` so that the file system lists them in
+        index order; False when it lists them in another order both ways."""
+        expected = [path for path, _ in pages]
+        contents = [(path, source if isinstance(source, bytes) else source.read_bytes()) for path, source in pages]
+        for order in (contents[::-1], contents):  # most file systems in memory list the newest entry first
+            shutil.rmtree(site, ignore_errors=True)
+            folders: set[str] = set()
+            for path, data in order:
+                target = os.path.join(site, path)
+                folder = os.path.dirname(target)
+                if folder not in folders:
+                    os.makedirs(folder, exist_ok=True)
+                    folders.add(folder)
+                with open(target, "wb") as file:
+                    file.write(data)
+            if list(walk_order(site)) == expected:
+                return True
+        shutil.rmtree(site, ignore_errors=True)
+        return False
+
+    # --- in the background thread -----------------------------------------------------------------------------
+
+    def _run(self, laid_out: bool) -> None:
+        try:
+            out = self.scratch / "out"
+            if laid_out:
+                self.how = "folder"
+                self._command([str(self.program), "--site", str(self.scratch / "site"), "--output-path", str(out),
+                               "--keep-index-url", "--silent"])
+            else:
+                self.how = "service"
+                self._service([(path, source if isinstance(source, bytes) else source.read_bytes())
+                               for path, source in self.pages], out)
+            self._files = {f"{SEARCH_DIR}/{p.relative_to(out).as_posix()}": p.read_bytes()
+                           for p in sorted(out.rglob("*")) if p.is_file()}
+        except BaseException as exc:  # handed to the waiting thread
+            self._error = exc
+
+    def _start(self, command: list[str], **options) -> subprocess.Popen:
+        environment = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")}
+        with self._lock:
+            if self._stopped:
+                raise BuildError([Diagnostic("pagefind", 0, 0, "the search index was not made: the build stopped")])
+            try:  # in the scratch folder, where no pagefind.yml/json/toml of the user's is read
+                self._process = subprocess.Popen(command, cwd=self.scratch, env=environment, **options)
+            except OSError as exc:
+                raise BuildError([Diagnostic("pagefind", 0, 0, f"the search index could not be made: {exc}")]) from None
+        return self._process
+
+    def _failed(self, detail: str) -> BuildError:
+        return BuildError([Diagnostic("pagefind", 0, 0, "the search index could not be made: Pagefind failed"
+                                      + (f": {detail}" if detail else ""))])
+
+    def _command(self, command: list[str]) -> None:
+        with open(self.scratch / "log.txt", "wb") as log:
+            process = self._start(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            process.wait()
+        if process.returncode != 0:
+            lines = (self.scratch / "log.txt").read_text(errors="replace").strip().splitlines()
+            raise self._failed(lines[-1] if lines else f"exit code {process.returncode}")
+
+    def _service(self, texts: list[tuple[str, bytes]], out: Path) -> None:
+        """Pagefind's service mode: requests and answers are base64-encoded
+        JSON, each followed by a comma; the requests are handled in order."""
+        with open(self.scratch / "log.txt", "wb") as log:
+            process = self._start([str(self.program), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=log)
+            assert process.stdin is not None and process.stdout is not None
+            requests = [{"type": "NewIndex", "config": {"keep_index_url": True}}]
+            requests += [{"type": "AddFile", "index_id": 0, "file_path": path, "url": None,
+                          "file_contents": data.decode("utf-8", errors="replace")} for path, data in texts]
+            requests.append({"type": "WriteFiles", "index_id": 0, "output_path": str(out)})
+            try:
+                for number, payload in enumerate(requests, 1):
+                    message = json.dumps({"message_id": number, "payload": payload}).encode("utf-8")
+                    process.stdin.write(base64.b64encode(message) + b",")
+                process.stdin.flush()
+                answers, pending = 0, b""
+                while answers < len(requests):
+                    chunk = process.stdout.read1(1 << 16)
+                    if not chunk:
+                        raise self._failed(f"the service stopped (exit code {process.wait()})")
+                    *whole, pending = (pending + chunk).split(b",")
+                    for encoded in whole:
+                        answer = json.loads(base64.b64decode(encoded))
+                        if answer.get("payload", {}).get("type") == "Error":
+                            raise self._failed(answer["payload"].get("message", ""))
+                        answers += 1
+            except (BrokenPipeError, ValueError) as exc:
+                raise self._failed(str(exc)) from None
+            finally:
+                with contextlib.suppress(OSError):
+                    process.stdin.close()  # the service ends when its input does
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(5)

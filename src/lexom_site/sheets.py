@@ -34,6 +34,9 @@ import pypdfium2 as pdfium
 from .diagnostics import BuildError, Diagnostic
 
 SHEETS_PER_WORKER = 150  # a worker is replaced after this many sheets: WeasyPrint's caches grow slowly
+# PDF workers run at a lower priority than the build itself and the search indexing: when only a few
+# sheets are made, the index is what the build waits for (on a full build, the PDFs are all there is to do)
+WORKER_NICENESS = 10
 EARLY_CGV_PARTS = (1, 2, 3)  # CGV parts made ahead for a large build: course parts of 1 to 3 pages are the rule
 
 
@@ -148,13 +151,34 @@ def worker_signals() -> None:
 
 def _start_worker() -> None:
     worker_signals()
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
+    _load_weasyprint()  # now, while the main process reads the sources
     from weasyprint.text.fonts import FontConfiguration
 
-    from . import render_pdf  # WeasyPrint loads now, while the main process reads the sources
-
-    del render_pdf
-
     _worker["fonts"] = FontConfiguration()
+
+
+def _load_weasyprint() -> None:
+    """Import WeasyPrint (through render_pdf). It opens Pango, HarfBuzz and
+    the others trying one name per platform; cffi hands each name it cannot
+    open to ctypes.util.find_library, which on Linux runs ldconfig, gcc and ld
+    every time (WeasyPrint issue #1125): some 0.2 s of CPU per worker, more on
+    a busy machine. The names that work on Linux are file names dlopen finds
+    by itself, so that search is skipped during the import; where a library
+    is then not found (another system), the import is made again with it."""
+    import ctypes.util
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        from . import render_pdf
+    except OSError:
+        ctypes.util.find_library = search
+        from . import render_pdf
+    finally:
+        ctypes.util.find_library = search
+    del render_pdf
 
 
 def _task(task: tuple[str, Any, int, str]) -> tuple[str, Any, Part | BuildError]:
