@@ -180,9 +180,10 @@ def test_pagefind_folder_and_service_modes_make_the_same_index(site: Path):
     out = site / "public"
     pages = [(p.relative_to(out).as_posix(), p) for p in sorted(out.glob("formations/*/index.html"))]
     folder, service = Indexing(pages), Indexing(list(reversed(pages)), use_service=True)
-    made = folder.wait(), service.wait()
+    whole = Indexing(pages, whole_pages=True)  # what Pagefind is given: only what it reads of each page
+    made = folder.wait(), service.wait(), whole.wait()
     assert (folder.how, service.how) == ("folder", "service")
-    assert made[0] == made[1]
+    assert made[0] == made[1] == made[2]
     assert {path: hashlib.sha256(data).hexdigest() for path, data in made[0].items()} == index_files(out)
     assert not folder.scratch.exists() or folder.stop() is None and not folder.scratch.exists()
 
@@ -238,3 +239,20 @@ def test_a_category_name_finds_its_courses(site: Path):
     head, _, rest = page.partition("data-pagefind-body")
     assert "dans BUREAUTIQUE - PROJETS" in rest.split("</article>")[0]
     assert "data-pagefind-ignore" not in rest.split("</article>")[0]
+
+
+def test_pagefind_is_given_only_what_it_reads_of_a_page():
+    from lexom_site.search import search_document
+
+    page = (b'<!DOCTYPE html>\n<html lang="fr">\n<head><title>T</title><link rel="x"></head><body><nav>menu</nav>'
+            b'<article class="a" data-pagefind-body><h1>Titre</h1><article>inner</article><p>x</p></article>'
+            b'<footer>pied</footer></body></html>')
+    assert search_document(page) == (b'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>T</title>'
+                                     b'</head><body><article class="a" data-pagefind-body><h1>Titre</h1>'
+                                     b'<article>inner</article><p>x</p></article></body></html>')
+    # Pagefind also reads data-pagefind-* attributes outside the indexed element: the whole page is given then
+    outside = page.replace(b"<nav>", b'<nav data-pagefind-meta="Rubrique:Menu">')
+    assert search_document(outside) == outside
+    twice = page.replace(b"<footer>", b"<footer data-pagefind-body>")
+    assert search_document(twice) == twice
+    assert search_document(b"<p>no html tag</p>") == b"<p>no html tag</p>"

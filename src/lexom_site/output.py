@@ -128,7 +128,7 @@ def _move_to_trash(folder: Path, trash: Path | None) -> bool:
 
 def empty_trash(trash: Path) -> threading.Thread:
     """Delete what `commit` moved into `trash`, in a thread (started; the caller joins it)."""
-    thread = threading.Thread(target=lambda: [_remove_tree(item) for item in _trash_items(trash)],
+    thread = threading.Thread(target=lambda: [_remove_tree(item, gently=True) for item in _trash_items(trash)],
                               name="empty-trash")
     thread.start()
     return thread
@@ -141,10 +141,12 @@ def _trash_items(trash: Path) -> list[Path]:
         return []
 
 
-def _remove_tree(folder: Path) -> None:
-    """Delete a folder and everything in it (`rm -rf` where there is one: several times faster)."""
+def _remove_tree(folder: Path, *, gently: bool = False) -> None:
+    """Delete a folder and everything in it (`rm -rf` where there is one: several times faster);
+    `gently`: at the lowest priority, for a deletion nobody waits for."""
     if os.name == "posix" and shutil.which("rm"):
-        subprocess.run(["rm", "-rf", "--", str(folder)], check=False)
+        subprocess.run([*(["nice", "-n", "19"] if gently and shutil.which("nice") else []), "rm", "-rf", "--",
+                        str(folder)], check=False)
     shutil.rmtree(folder, ignore_errors=True)  # whatever is left, or where there is no rm
 
 

@@ -399,14 +399,15 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     reindex = not any(item.kind == "search" for item in planned)
     kept: set[str] = set()  # outputs published again as they were: the same file, so the same size, date and inode
 
-    def keep_previous(path: str, digest: str) -> bool:
+    def keep_previous(path: str, digest: str, *, made: bool = False) -> bool:
         """Publish the previous file again when the new one has the same bytes: its
-        modification time stays, and browsers, rsync and CDNs see nothing new."""
+        modification time stays, and browsers, rsync and CDNs see nothing new.
+        `made`: the new file is in the staging folder already (a check worker's)."""
         previous = cache.outputs.get(path)
         if not previous or previous["sha256"] != digest or not output_intact(out_dir / path, previous):
             return False
-        with contextlib.suppress(FileNotFoundError):
-            (staging.folder / path).unlink()  # made by a check worker
+        if made:
+            (staging.folder / path).unlink()
         staging.link(path, out_dir / path)
         kept.add(path)
         return True
@@ -436,7 +437,7 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
             reindex = True
         elif item.path in project.prerendered:
             written[item.path] = project.prerendered[item.path]
-            if keep_previous(item.path, written[item.path]):  # its input changed, not its bytes
+            if keep_previous(item.path, written[item.path], made=True):  # its input changed, not its bytes
                 reused += 1
             else:
                 pages += 1
