@@ -151,7 +151,7 @@ class Indexing:
         self.program = pagefind_program()
         sources = dict(pages)
         self.pages = [(path, sources[path]) for path in index_order(list(sources))]
-        self.timeout, self.use_service = timeout, use_service
+        self.timeout = timeout
         self.reduce = (lambda page: page) if whole_pages else search_document
         self.how = ""  # "folder" or "service", once it ran
         self.scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=_scratch_base()))
@@ -162,11 +162,14 @@ class Indexing:
         self._error: BaseException | None = None
         self._removal: threading.Thread | None = None
         try:
-            laid_out = not use_service and bool(self.pages) and self._lay_out(self.scratch / "site", self.pages)
+            contents = [(path, self.reduce(source if isinstance(source, bytes) else source.read_bytes()))
+                        for path, source in self.pages]
+            laid_out = not use_service and bool(contents) and self._lay_out(self.scratch / "site", contents)
         except OSError as exc:
             shutil.rmtree(self.scratch, ignore_errors=True)
             raise BuildError([Diagnostic("pagefind", 0, 0, f"the search index could not be made: {exc}")]) from None
-        self._thread = threading.Thread(target=self._run, args=(laid_out,), name="search-index", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(None if laid_out else contents,), name="search-index",
+                                        daemon=True)
         self._thread.start()
 
     def wait(self) -> dict[str, bytes]:
@@ -199,14 +202,10 @@ class Indexing:
         if wait:
             self._removal.join()
 
-    def _read(self, source: Path | bytes) -> bytes:
-        return self.reduce(source if isinstance(source, bytes) else source.read_bytes())
-
-    def _lay_out(self, site: Path, pages: list[tuple[str, Path | bytes]]) -> bool:
-        """Copy the pages into `site` so that the file system lists them in
+    def _lay_out(self, site: Path, contents: list[tuple[str, bytes]]) -> bool:
+        """Write the pages into `site` so that the file system lists them in
         index order; False when it lists them in another order both ways."""
-        expected = [path for path, _ in pages]
-        contents = [(path, self._read(source)) for path, source in pages]
+        expected = [path for path, _ in contents]
         for order in (contents[::-1], contents):  # most file systems in memory list the newest entry first
             shutil.rmtree(site, ignore_errors=True)
             folders: set[str] = set()
@@ -225,16 +224,17 @@ class Indexing:
 
     # --- in the background thread -----------------------------------------------------------------------------
 
-    def _run(self, laid_out: bool) -> None:
+    def _run(self, contents: list[tuple[str, bytes]] | None) -> None:
+        """Pagefind over the scratch folder, or given `contents` in service mode when they could not be laid out."""
         try:
             out = self.scratch / "out"
-            if laid_out:
+            if contents is None:
                 self.how = "folder"
                 self._command([str(self.program), "--site", str(self.scratch / "site"), "--output-path", str(out),
                                "--keep-index-url", "--silent"])
             else:
                 self.how = "service"
-                self._service([(path, self._read(source)) for path, source in self.pages], out)
+                self._service(contents, out)
             self._files = {f"{SEARCH_DIR}/{p.relative_to(out).as_posix()}": p.read_bytes()
                            for p in sorted(out.rglob("*")) if p.is_file()}
         except BaseException as exc:  # handed to the waiting thread
