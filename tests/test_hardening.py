@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -436,6 +437,9 @@ def test_ctrl_c_during_a_real_build_leaves_public_as_it_was(published: Path, sto
     assert err.strip() == "Interrupted: nothing was written; the previous output is unchanged."
     assert snapshot(published / "public") == before
     assert leftovers(published) == []
+    # nor the search index's scratch folder (in memory: it would hold memory until the machine restarts)
+    assert [p for base in ("/dev/shm", tempfile.gettempdir())
+            for p in Path(base).glob(f"lexom-site-search-{process.pid}-*")] == []
 
 
 # --- reproducible output -------------------------------------------------------------------------------------

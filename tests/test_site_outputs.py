@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -256,3 +260,43 @@ def test_pagefind_is_given_only_what_it_reads_of_a_page():
     twice = page.replace(b"<footer>", b"<footer data-pagefind-body>")
     assert search_document(twice) == twice
     assert search_document(b"<p>no html tag</p>") == b"<p>no html tag</p>"
+
+
+def test_the_user_s_pagefind_settings_do_not_change_the_index(site: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch):
+    """Pagefind reads a pagefind.yml of the folder it runs in and PAGEFIND_* variables:
+    neither may change what the build publishes."""
+    write_catalogue(site)
+    assert run("build", "--root", str(site), "--no-pdf", "--out", str(tmp_path / "plain"),
+               "--cache-dir", str(tmp_path / "plain-cache")).exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "pagefind.yml").write_text("force_language: en\nkeep_index_url: false\n")
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("PAGEFIND_FORCE_LANGUAGE", "de")
+    assert run("build", "--root", str(site), "--no-pdf").exit_code == 0
+    assert index_files(site / "public") == index_files(tmp_path / "plain")
+    assert '"fr"' in (site / "public/pagefind/pagefind-entry.json").read_text()
+
+
+def test_a_scratch_folder_left_by_a_killed_build_is_removed(site: Path):
+    """The scratch folder is in memory (/dev/shm) when the machine has one: a build
+    killed outright (SIGKILL, no chance to clean) would hold that memory until a restart."""
+    from lexom_site.search import SCRATCH_PREFIX
+
+    shm = Path("/dev/shm")
+    if not shm.is_dir():
+        pytest.fail("this test needs /dev/shm (Linux)")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a process id no process has now
+    abandoned = shm / f"{SCRATCH_PREFIX}{dead.pid}-test"
+    alive = shm / f"{SCRATCH_PREFIX}{os.getpid()}-test"  # a build running now: left alone
+    for folder in (abandoned, alive):
+        (folder / "site").mkdir(parents=True)
+    try:
+        write_catalogue(site)
+        assert run("build", "--root", str(site), "--no-pdf").exit_code == 0
+        assert not abandoned.exists() and alive.exists()
+    finally:
+        shutil.rmtree(abandoned, ignore_errors=True)
+        shutil.rmtree(alive, ignore_errors=True)

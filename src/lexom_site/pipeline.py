@@ -242,26 +242,6 @@ def _previous_search_index(cache: BuildCache, key: str) -> list[Planned]:
     return [Planned(path, key, "search", None) for path in sorted(previous)]
 
 
-def _search_sources(planned: list[Planned], cache: BuildCache, out_dir: Path, staging: Staging,
-                    prerendered: dict[str, str]) -> list[tuple[str, Path | bytes]] | None:
-    """The course pages the search index is made from, when all are known
-    before the site is assembled: unchanged since the last build (the
-    published file) or rendered while checking (its bytes). None when a page
-    is still to be rendered."""
-    sources: list[tuple[str, Path | bytes]] = []
-    for item in planned:
-        if item.kind != "page" or not item.subject.searchable:
-            continue
-        previous = cache.outputs.get(item.path)
-        if previous and previous["key"] == item.key and output_intact(out_dir / item.path, previous):
-            sources.append((item.path, out_dir / item.path))
-        elif item.path in prerendered:
-            sources.append((item.path, (staging.folder / item.path).read_bytes()))
-        else:
-            return None
-    return sources
-
-
 def _up_to_date(out_dir: Path, planned: list[Planned], cache: BuildCache) -> bool:
     """Is every output there, intact, made from the same inputs, and nothing else?"""
     if set(cache.outputs) != {p.path for p in planned} or not (out_dir / MARKER).is_file():
@@ -412,18 +392,6 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
         kept.add(path)
         return True
 
-    indexing = None
-
-    def start_indexing(sources: list[tuple[str, Path | bytes]]) -> None:
-        nonlocal indexing
-        # files of the previous index linked into staging are hard links to the published ones: never written through
-        staging.remove(SEARCH_DIR)
-        indexing = Indexing(sources)  # runs while the pages are published, the links checked and the PDFs made
-        stack.callback(indexing.stop)  # if the build stops before the end
-
-    if reindex and early is None and (sources := _search_sources(planned, cache, out_dir, staging,
-                                                                 project.prerendered)) is not None:
-        start_indexing(sources)  # every course page is known already
     for item in planned:
         previous = cache.outputs.get(item.path)
         if previous and previous["key"] == item.key and output_intact(out_dir / item.path, previous):
@@ -466,18 +434,19 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     if (out_dir / MARKER).is_file():
         staging.link(MARKER, out_dir / MARKER)  # unchanged: keep it as it is
     t = lap("html", t)
-    if early is not None:
-        made = {item.path: written[item.path] for item in planned if item.kind == "page" and item.subject.searchable}
-        if reindex and made == early.pages:  # the guess was right: the index started early is the one to publish
-            staging.remove(SEARCH_DIR)
-            indexing = early.indexing
-        else:
-            early.indexing.stop()
+    indexing = None
     if reindex:
         planned = [item for item in planned if item.kind != "search"]
-        if indexing is None:
-            start_indexing([(item.path, staging.folder / item.path) for item in planned
-                            if item.kind == "page" and item.subject.searchable])
+        # files of the previous index linked into staging are hard links to the published ones: never written through
+        staging.remove(SEARCH_DIR)
+        searchable = [item.path for item in planned if item.kind == "page" and item.subject.searchable]
+        if early is not None and {path: written[path] for path in searchable} == early.pages:
+            indexing = early.indexing  # the guess was right: the index started early is the one to publish
+        else:  # made now, while the links are checked and the PDFs made
+            indexing = Indexing([(path, staging.folder / path) for path in searchable])
+            stack.callback(indexing.stop)  # if the build stops before the end
+    if early is not None and indexing is not early.indexing:
+        early.indexing.stop()
     site = [item.path for item in planned] + (list(BUNDLE_FILES) if indexing else [])
     problems, link_entries = check_links(project, site, planned, staging.folder, out_dir.name, written,
                                          cache.read_links(), pdf=pdf)
