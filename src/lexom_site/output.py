@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 import threading
 from pathlib import Path
 from typing import Iterable
 
+from . import spawn
 from .diagnostics import BuildError, Diagnostic
 from .render_html import OutputFile
 
@@ -145,8 +145,8 @@ def _remove_tree(folder: Path, *, gently: bool = False) -> None:
     """Delete a folder and everything in it (`rm -rf` where there is one: several times faster);
     `gently`: at the lowest priority, for a deletion nobody waits for."""
     if os.name == "posix" and shutil.which("rm"):
-        subprocess.run([*(["nice", "-n", "19"] if gently and shutil.which("nice") else []), "rm", "-rf", "--",
-                        str(folder)], check=False)
+        spawn.run([*(["nice", "-n", "19"] if gently and shutil.which("nice") else []), "rm", "-rf", "--",
+                   str(folder)])
     shutil.rmtree(folder, ignore_errors=True)  # whatever is left, or where there is no rm
 
 

@@ -33,6 +33,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from . import spawn
 from .diagnostics import BuildError, Diagnostic
 
 SEARCH_DIR = "pagefind"
@@ -246,7 +247,7 @@ class Indexing:
             if self._stopped:
                 raise BuildError([Diagnostic("pagefind", 0, 0, "the search index was not made: the build stopped")])
             try:  # in the scratch folder, where no pagefind.yml/json/toml of the user's is read
-                self._process = subprocess.Popen(command, cwd=self.scratch, env=environment, **options)
+                self._process = spawn.start(command, cwd=self.scratch, env=environment, **options)
             except OSError as exc:
                 raise BuildError([Diagnostic("pagefind", 0, 0, f"the search index could not be made: {exc}")]) from None
         return self._process

@@ -31,6 +31,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import pypdfium2 as pdfium
 
+from . import spawn  # noqa: F401 (registered before any worker is forked: forks and program starts take turns)
 from .diagnostics import BuildError, Diagnostic
 
 SHEETS_PER_WORKER = 150  # a worker is replaced after this many sheets: WeasyPrint's caches grow slowly
