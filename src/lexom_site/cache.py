@@ -103,12 +103,6 @@ def _fingerprint(digests: list[tuple[str, str]], pdf: bool) -> str:
             + combine(*common, *(f"{p}:{d}" for p, d in digests if not p.startswith(COURSES_FOLDER))))
 
 
-def input_fingerprint(root: Path, pdf: bool) -> str:
-    """One key for every input of a build: if it is the one of the last build
-    and the outputs are intact, there is nothing to do (no parsing needed)."""
-    return _fingerprint(_input_digests(root), pdf)
-
-
 def outputs_intact(out_dir: Path, outputs: dict[str, dict[str, str]], marker: str) -> bool:
     """Does `out_dir` hold exactly these files (and the marker), each with its recorded SHA-256?"""
     if not outputs or not (out_dir / marker).is_file():
@@ -211,7 +205,7 @@ def _read_json(path: Path) -> dict[str, Any]:
 class BuildCache:
     folder: Path
     name: str = "public"  # the output folder's name: several outputs may share one cache folder
-    fingerprint: str = ""  # of all the inputs of the last build (see input_fingerprint)
+    fingerprint: str = ""  # of all the inputs of the last build (see _fingerprint)
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)  # path -> {key, sha256}
     courses: dict[str, dict[str, Any]] = field(default_factory=dict)  # course file -> {sha256, key, course}
 

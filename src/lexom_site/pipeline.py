@@ -274,7 +274,7 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
     t = time.perf_counter()
     if freshness is None:
         freshness = nothing_to_do(root, out_dir, cache_dir, pdf=pdf, marker=MARKER)
-    cache, fingerprint = freshness.cache, freshness.fingerprint
+    cache = freshness.cache
     if shard is None and freshness.done:
         lap("plan", t)
         return BuildReport(out_dir, 0, 0, len(cache.outputs), time.perf_counter() - started, up_to_date=True,
@@ -295,9 +295,8 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
         if pdf and sheet_pool is None:
             sheet_pool = stack.enter_context(SheetPool(jobs, cache.folder))
         staging = stack.enter_context(Staging(out_dir))
-        return _build(root, out_dir, cache, fingerprint, staging, sheet_pool, stack, pdf=pdf, progress=progress,
-                      jobs=jobs, shard=shard, started=started, stages=stages, lap=lap, t=t, early=early,
-                      digests=freshness.digests)
+        return _build(root, out_dir, freshness, staging, sheet_pool, stack, pdf=pdf, progress=progress, jobs=jobs,
+                      shard=shard, started=started, stages=stages, lap=lap, t=t, early=early)
 
 
 @dataclass(frozen=True)
@@ -339,13 +338,13 @@ def _guess_search_pages(root: Path, out_dir: Path, cache: BuildCache,
         return None
 
 
-def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, staging: Staging,
+def _build(root: Path, out_dir: Path, freshness: Freshness, staging: Staging,
            sheet_pool: SheetPool | None, stack: contextlib.ExitStack, *, pdf: bool, progress: Progress | None,
            jobs: int | None, shard: tuple[int, int] | None, started: float, stages: dict[str, float],
-           lap: Callable[[str, float], float], t: float, early: EarlyIndexing | None,
-           digests: dict[str, str]) -> BuildReport:
+           lap: Callable[[str, float], float], t: float, early: EarlyIndexing | None) -> BuildReport:
+    cache = freshness.cache
     project = load_project(root, jobs, cache, pages_into=None if shard else staging,
-                           input_digests=digests)
+                           input_digests=freshness.digests)
     config = project.config
     if sheet_pool is not None:
         sheet_pool.configure(config, project.cgv)
@@ -364,7 +363,7 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
         lap("pdf", t)
         return BuildReport(out_dir, 0, made, len(courses) - made, time.perf_counter() - started, stages=stages)
     if not project.prerendered and _up_to_date(out_dir, planned, cache):
-        cache.fingerprint = fingerprint
+        cache.fingerprint = freshness.fingerprint
         cache.save()
         lap("plan", t)
         return BuildReport(out_dir, 0, 0, len(planned), time.perf_counter() - started, up_to_date=True,
@@ -484,7 +483,7 @@ def _build(root: Path, out_dir: Path, cache: BuildCache, fingerprint: str, stagi
     cache.outputs = {item.path: {"key": item.key, "sha256": written[item.path],
                                  "stat": previous_stat.get(item.path) or file_stat(out_dir / item.path)}
                      for item in planned}
-    cache.fingerprint = fingerprint
+    cache.fingerprint = freshness.fingerprint
     cache.save()
     cache.prune_pdfs([p.key for p in planned if p.kind == "pdf"] + [_part_key(part_keys, n) for n in range(1, 21)])
     for thread in cleanup:  # the previous output, deleted meanwhile
