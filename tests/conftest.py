@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from lexom_site.pipeline import build
+from lexom_site.build.pipeline import build
 
 REPO = Path(__file__).resolve().parent.parent
 LEGACY = REPO.parent / "shared" / "legacy"

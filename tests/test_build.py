@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import REPO, course_text, write_tree
 
 from lexom_site.cli import main
-from lexom_site.pdftext import page_texts
+from lexom_site.legal.pdftext import page_texts
 
 
 def run(*args: str):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import course_text
 
-from lexom_site.content import parse_course
-from lexom_site.source import decode_source
+from lexom_site.inputs.course import parse_course
+from lexom_site.inputs.source import decode_source
 
 HEADINGS = """A l'issue de la formation, les participants seront préparés à :
 

@@ -22,14 +22,15 @@ from conftest import REPO, course_text, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lexom_site import output, pipeline
+from lexom_site.build import pipeline
+from lexom_site.build import staging as output
 from lexom_site.cli import main
-from lexom_site.config import load_config
-from lexom_site.content import parse_course
-from lexom_site.legal import load_cgv
-from lexom_site.legal_lint import LintFile, lint_texts
-from lexom_site.render_pdf import ProjectFetcher
-from lexom_site.source import decode_source
+from lexom_site.inputs.config import load_config
+from lexom_site.inputs.course import parse_course
+from lexom_site.legal.cgv import load_cgv
+from lexom_site.legal.lint import LintFile, lint_texts
+from lexom_site.render.pdf_layout import ProjectFetcher
+from lexom_site.inputs.source import decode_source
 
 COURSE = "content/courses/ABC-DEF-1.md"
 
@@ -331,7 +332,7 @@ def test_14_template_errors_name_the_template_and_line(published: Path):
     original = template.read_text()
     template.write_text(original.replace("{{ course.title }}", "{{ course.titel }}", 1))
     assert build_fails(published) == [
-        "templates/course.html:2: error: template error: 'lexom_site.content.Course object' has no attribute 'titel'"
+        "templates/course.html:2: error: template error: 'lexom_site.inputs.course.Course object' has no attribute 'titel'"
     ]
     template.write_text(original.replace("{% endblock %}", "{% endblok %}", 1))
     assert build_fails(published) == [
@@ -399,7 +400,7 @@ def test_crash_in_the_middle_of_the_pdfs_leaves_public_as_it_was(published: Path
     for n in range(2, 5):
         write_course(published, course_text(f"ABC-DEF-{n}"), f"content/courses/ABC-DEF-{n}.md")
     before = snapshot(published / "public")
-    from lexom_site import render_pdf
+    from lexom_site.render import pdf_layout as render_pdf
     real_course_part = render_pdf.PdfRenderer.course_part
 
     def crash_on_the_third(self, course, cgv, cgv_pages):
@@ -535,7 +536,7 @@ def test_a_joined_sheet_gets_the_same_file_identifier_whatever_its_first_one_hol
     """pdfium draws a random second /ID when it saves; it is replaced by one made
     from the saved bytes. The first /ID is a PDF string that may hold escaped
     characters: `(M\\xdb+?\\)l!)` once made a sheet's bytes change from build to build."""
-    from lexom_site.sheets import _TRAILER_ID, Part, join_parts, page_count
+    from lexom_site.render.pdf_pool import _TRAILER_ID, Part, join_parts, page_count
 
     trailer = b"trailer\r\n<</Info 31 0 R /Root 2 0 R /Size 58/ID[(M\xdb+?\\)l\x1f!\\\\)<F4A00F7926ABF17AD6FE9D533510B14C>]>>"
     match = _TRAILER_ID.search(trailer)

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from conftest import LEGACY, REPO
 
 from lexom_site.cli import main
-from lexom_site.pdftext import page_texts
-from lexom_site.pipeline import load_project
+from lexom_site.legal.pdftext import page_texts
+from lexom_site.build.pipeline import load_project
 
 LEGACY_SHEETS = sorted(LEGACY.glob("*.txt"))
 CGV_TAIL = "Conditions Générales de Vente : LEXOM\n\nI. Application des présentes conditions générales de vente\n"
@@ -271,7 +271,7 @@ def test_import_never_raises_on_arbitrary_sheets():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from lexom_site.importer import import_sheet
+    from lexom_site.authoring.importer import import_sheet
 
     line = st.text(max_size=30) | st.sampled_from(
         ["2", "Jours", "dans A - B / Réf : ABC-DEF-1", "Objectifs de la formation", "Programme de la formation",

@@ -9,10 +9,10 @@ from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lexom_site import markdown
-from lexom_site.content import parse_programme
-from lexom_site.legal import parse_cgv
-from lexom_site.source import Source
+from lexom_site.inputs import markdown
+from lexom_site.inputs.course import parse_programme
+from lexom_site.legal.cgv import parse_cgv
+from lexom_site.inputs.source import Source
 
 
 def both_ways(body: str, monkeypatch) -> tuple[object, object]:
@@ -67,7 +67,7 @@ def test_fast_and_markdown_it_readers_agree(lines: list[str]):
 
 def test_the_cgv_is_read_identically_by_both_readers(monkeypatch):
     text = (REPO / "content/legal/cgv.md").read_text(encoding="utf-8")
-    from lexom_site.config import load_config
+    from lexom_site.inputs.config import load_config
     facts = load_config(REPO).fact_values()
     fast = parse_cgv(Source("cgv.md", text), facts)
     with monkeypatch.context() as patch:

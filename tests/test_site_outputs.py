@@ -177,7 +177,7 @@ def test_pagefind_folder_and_service_modes_make_the_same_index(site: Path):
     """The pages laid out in a scratch folder for the command, or handed one by
     one to Pagefind's service mode (the fallback when no folder lists them in
     order): byte for byte the same index."""
-    from lexom_site.search import Indexing
+    from lexom_site.render.search import Indexing
 
     write_catalogue(site)
     assert run("build", "--root", str(site), "--no-pdf").exit_code == 0
@@ -197,7 +197,7 @@ def test_after_a_course_edit_the_index_is_the_one_a_cold_build_makes(site: Path,
     """An edit to course files starts the index from a guess of the pages (the
     published ones and the edited pages rendered at once): it must come out as
     a build from scratch would make it; and a wrong guess must not be published."""
-    from lexom_site import pipeline
+    from lexom_site.build import pipeline
 
     def cold_index() -> dict[str, str]:
         cold = tmp_path / "cold"
@@ -246,7 +246,7 @@ def test_a_category_name_finds_its_courses(site: Path):
 
 
 def test_pagefind_is_given_only_what_it_reads_of_a_page():
-    from lexom_site.search import search_document
+    from lexom_site.render.search import search_document
 
     page = (b'<!DOCTYPE html>\n<html lang="fr">\n<head><title>T</title><link rel="x"></head><body><nav>menu</nav>'
             b'<article class="a" data-pagefind-body><h1>Titre</h1><article>inner</article><p>x</p></article>'
@@ -282,7 +282,7 @@ def test_the_user_s_pagefind_settings_do_not_change_the_index(site: Path, tmp_pa
 def test_a_scratch_folder_left_by_a_killed_build_is_removed(site: Path):
     """The scratch folder is in memory (/dev/shm) when the machine has one: a build
     killed outright (SIGKILL, no chance to clean) would hold that memory until a restart."""
-    from lexom_site.search import SCRATCH_PREFIX
+    from lexom_site.render.search import SCRATCH_PREFIX
 
     shm = Path("/dev/shm")
     if not shm.is_dir():

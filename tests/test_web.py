@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, course_text, write_tree
 
-from lexom_site.pdftext import page_texts
-from lexom_site.pipeline import build
+from lexom_site.legal.pdftext import page_texts
+from lexom_site.build.pipeline import build
 
 CHROMIUM = Path(os.environ.get("LEXOM_CHROMIUM", "/usr/bin/chromium"))
 VNU_JAR = REPO / "node_modules/vnu-jar/build/dist/vnu.jar"

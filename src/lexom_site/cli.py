@@ -121,7 +121,7 @@ def check(root: Path) -> None:
     Prints every problem as path:line:col: error: message and exits 1 if
     there is any, 0 when the content is clean.
     """
-    from .pipeline import load_project
+    from .build.pipeline import load_project
 
     try:
         project = load_project(root)
@@ -177,7 +177,7 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
         if done == total:
             bar.__exit__(None, None, None)
 
-    from .cache import locations, nothing_to_do
+    from .build.cache import locations, nothing_to_do
 
     freshness = None
     if shard is None:
@@ -187,7 +187,7 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
             return
     import contextlib
 
-    from .sheets import SheetPool
+    from .render.pdf_pool import SheetPool
 
     with contextlib.ExitStack() as stack:
         # PDF workers start before the build's own modules are even imported: loading WeasyPrint in
@@ -196,7 +196,7 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
         # nothing would slow the rest down)
         pool = None if no_pdf else stack.enter_context(SheetPool(jobs, locations(root, out, cache_dir)[2],
                                                                  start=freshness.sheets if freshness else None))
-        from .pipeline import build as build_site
+        from .build.pipeline import build as build_site
 
         try:
             report = build_site(root, out, pdf=not no_pdf, progress=progress, jobs=jobs, cache_dir=cache_dir,
@@ -234,9 +234,9 @@ def legal_diff(root: Path, files: tuple[Path, ...]) -> None:
     Exit status: 0 every copy matches, 1 a copy drifted, 2 no CGV copy found
     in a file (or invalid usage).
     """
-    from .config import load_config
-    from .legal import load_cgv
-    from .legal_diff import MATCHES, diff_document, read_document
+    from .inputs.config import load_config
+    from .legal.cgv import load_cgv
+    from .legal.diff import MATCHES, diff_document, read_document
 
     try:
         cgv = load_cgv(load_config(root))
@@ -270,10 +270,10 @@ def import_(root: Path, files: tuple[Path, ...], dest: Path | None, force: bool,
     other sheets are still imported. Exit status: 0 every sheet imported (or
     already up to date), 1 a sheet could not be imported.
     """
-    from .config import load_config
-    from .importer import import_files
-    from .legal import load_cgv
-    from .legal_diff import Document, diff_document
+    from .inputs.config import load_config
+    from .authoring.importer import import_files
+    from .legal.cgv import load_cgv
+    from .legal.diff import Document, diff_document
 
     dest_dir = dest if dest is not None else root / "content" / "courses"
     dest_shown = display_path(dest_dir, root)
@@ -332,10 +332,10 @@ def new_course(root: Path, ref: str, title: str, category: str, subcategory: str
     import re
     import tempfile
 
-    from .config import load_config
-    from .content import REF_PATTERN, parse_course
-    from .course_file import new_course_text
-    from .source import Source
+    from .inputs.config import load_config
+    from .inputs.course import REF_PATTERN, parse_course
+    from .authoring.course_file import new_course_text
+    from .inputs.source import Source
 
     try:
         config = load_config(root)
@@ -377,8 +377,8 @@ def schema() -> None:
     completion and inline errors; see docs/editors.md)."""
     import json
 
-    from .content import COURSE_FIELDS
-    from .schema import json_schema
+    from .inputs.course import COURSE_FIELDS
+    from .inputs.schema import json_schema
 
     click.echo(json.dumps(json_schema(COURSE_FIELDS, "LEXOM course file (front matter)"), ensure_ascii=False,
                           indent=2))
@@ -397,8 +397,8 @@ def serve(root: Path, port: int, out: Path | None, no_pdf: bool) -> None:
     pages. Errors are shown in the terminal and in the browser; the server
     keeps running. Ctrl-C stops it.
     """
-    from .cache import locations
-    from .pipeline import build as build_site
+    from .build.cache import locations
+    from .build.pipeline import build as build_site
     from .serve import serve as run_server
 
     out_dir = locations(root, out, None)[1]

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 
 _EMPTY_PLAIN = {"", "~", "null", "Null", "NULL"}
 

@@ -21,21 +21,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from ..diagnostics import BuildError, Diagnostic, display_path
+from ..inputs.config import CONFIG_FILE, SiteConfig, load_config
+from ..inputs.course import Catalogue, Course, course_from_json, course_paths, course_to_json, make_catalogue, read_course
+from ..inputs.source import Reader, source_reader
+from ..legal.cgv import CGV_FILE, Cgv, load_cgv
+from ..legal.lint import Linter, LintFile, lint_project
+from ..render.html import (CGV_PAGE, OutputFile, course_page, course_page_path, course_pdf_path, make_environment,
+                          render_page, site_pages)
+from ..render.pdf_pool import Part, SheetPool, forking_workers, page_count, worker_signals
+from ..render.search import BUNDLE_FILES, SEARCH_DIR, Indexing
 from .cache import (BuildCache, Freshness, code_key, combine, file_intact, file_stat, locations, nothing_to_do,
                     output_intact, sha256, template_keys)
-from .config import CONFIG_FILE, SiteConfig, load_config
-from .content import Catalogue, Course, course_from_json, course_paths, course_to_json, make_catalogue, read_course
-from .diagnostics import BuildError, Diagnostic, display_path
-from .legal import CGV_FILE, Cgv, load_cgv
-from .legal_lint import Linter, LintFile, lint_project
 from .links import (BrokenLink, PageLinks, find_broken_links, is_checked, link_diagnostics, locate_in_source,
                     locate_in_templates, page_links)
-from .output import MARKER, Staging, check_output_dir, empty_trash
-from .render_html import (CGV_PAGE, OutputFile, course_page, course_page_path, course_pdf_path, make_environment,
-                          render_page, site_pages)
-from .search import BUNDLE_FILES, SEARCH_DIR, Indexing
-from .sheets import Part, SheetPool, forking_workers, page_count, worker_signals
-from .source import Reader, source_reader
+from .staging import MARKER, Staging, check_output_dir, empty_trash
 from .verify import verify_cgv_copies
 
 Progress = Callable[[str, int, int], None]  # stage, done, total

@@ -30,11 +30,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .content import AFTERNOON, MORNING, REF_PATTERN, parse_course
+from ..diagnostics import Diagnostic, Severity
+from ..inputs.course import AFTERNOON, MORNING, REF_PATTERN, parse_course
+from ..inputs.markdown import plain_inline
+from ..inputs.source import Source, decode_lenient
 from .course_file import CourseDraft, HalfDayDraft, ModuleDraft, course_file_lines
-from .diagnostics import Diagnostic, Severity
-from .markdown import plain_inline
-from .source import Source, decode_lenient
 
 # --- reading ---------------------------------------------------------------------------------------------------
 

@@ -16,8 +16,8 @@ from typing import Any, Iterable, Mapping
 
 from markdown_it.tree import SyntaxTreeNode
 
+from ..diagnostics import Diagnostic, display_path
 from .config import SiteConfig
-from .diagnostics import Diagnostic, display_path
 from .markdown import block_tree, inline_text, link_problems
 from .schema import Field, FreeMapping, Integer, Pattern, Text, TextList, parse_mapping
 from .source import Reader, Source, compose_yaml, read_source, split_front_matter

@@ -23,10 +23,10 @@ from typing import Iterable
 
 from rapidfuzz import fuzz
 
-from .config import AMOUNT_RE, SiteConfig, amount_key
-from .diagnostics import Diagnostic, display_path
-from .legal import ROMAN, Cgv
-from .source import Reader, read_source
+from ..diagnostics import Diagnostic, display_path
+from ..inputs.config import AMOUNT_RE, SiteConfig, amount_key
+from ..inputs.source import Reader, read_source
+from .cgv import ROMAN, Cgv
 from .textnorm import LineIndex, fold
 
 COPY_HINT = ("the CGV lives only in content/legal/cgv.md and is appended to every PDF sheet; "

@@ -1,5 +1,5 @@
 """Many PDF sheets at once: a pool of worker processes lays out the parts of
-the sheets (render_pdf.py, WeasyPrint), and they are joined here (pypdfium2).
+the sheets (pdf_layout.py, WeasyPrint), and they are joined here (pypdfium2).
 
 A sheet is its course part followed by the CGV part made for course parts of
 its page count: the CGV is laid out once per build for each page count that
@@ -31,8 +31,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 import pypdfium2 as pdfium
 
-from . import spawn  # noqa: F401 (registered before any worker is forked: forks and program starts take turns)
-from .diagnostics import BuildError, Diagnostic
+from .. import spawn  # noqa: F401 (registered before any worker is forked: forks and program starts take turns)
+from ..diagnostics import BuildError, Diagnostic
 
 SHEETS_PER_WORKER = 150  # a worker is replaced after this many sheets: WeasyPrint's caches grow slowly
 # PDF workers run at a lower priority than the build itself and the search indexing: when only a few
@@ -161,7 +161,7 @@ def _start_worker() -> None:
 
 
 def _load_weasyprint() -> None:
-    """Import WeasyPrint (through render_pdf). It opens Pango, HarfBuzz and
+    """Import WeasyPrint (through pdf_layout). It opens Pango, HarfBuzz and
     the others trying one name per platform; cffi hands each name it cannot
     open to ctypes.util.find_library, which on Linux runs ldconfig, gcc and ld
     every time (WeasyPrint issue #1125): some 0.2 s of CPU per worker, more on
@@ -173,19 +173,19 @@ def _load_weasyprint() -> None:
     search = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:
-        from . import render_pdf
+        from . import pdf_layout
     except OSError:
         ctypes.util.find_library = search
-        from . import render_pdf
+        from . import pdf_layout
     finally:
         ctypes.util.find_library = search
-    del render_pdf
+    del pdf_layout
 
 
 def _task(task: tuple[str, Any, int, str]) -> tuple[str, Any, Part | BuildError]:
     kind, subject, pages, setup = task
     if _worker.get("setup") != setup:  # the build's configuration and CGV, written once by the main process
-        from .render_pdf import PdfRenderer
+        from .pdf_layout import PdfRenderer
 
         with open(setup, "rb") as file:
             config, cgv = pickle.load(file)

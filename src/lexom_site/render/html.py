@@ -21,11 +21,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .config import SiteConfig
-from .content import Catalogue, Course
-from .diagnostics import BuildError, Diagnostic, display_path
-from .legal import Cgv
-from .markdown import render_block, render_inline
+from ..diagnostics import BuildError, Diagnostic, display_path
+from ..inputs.config import SiteConfig
+from ..inputs.course import Catalogue, Course
+from ..inputs.markdown import render_block, render_inline
+from ..legal.cgv import Cgv
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from .diagnostics import Diagnostic
-from .legal import Cgv
-from .legal_diff import diff_document, parse_document
-from .render_html import OutputFile
+from ..diagnostics import Diagnostic
+from ..legal.cgv import Cgv
+from ..legal.diff import diff_document, parse_document
+from ..render.html import OutputFile
 
 HINT = "a template or stylesheet changed how the CGV is printed; the canonical text must come out word for word"
 

@@ -29,12 +29,12 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from .config import SiteConfig
-from .content import Course
-from .diagnostics import BuildError, Diagnostic, display_path
-from .legal import Cgv
-from .render_html import document_date, make_environment, render_template
-from .sheets import Part
+from ..diagnostics import BuildError, Diagnostic, display_path
+from ..inputs.config import SiteConfig
+from ..inputs.course import Course
+from ..legal.cgv import Cgv
+from .html import document_date, make_environment, render_template
+from .pdf_pool import Part
 
 SHEET_TEMPLATE = "pdf/sheet.html"
 CGV_TEMPLATE = "pdf/cgv.html"

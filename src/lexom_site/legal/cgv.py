@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
-from .config import FACT_NAME, SiteConfig
-from .diagnostics import BuildError, Diagnostic, display_path
-from .markdown import block_tree, inline_text, plain_block, plain_inline
-from .schema import Date, Field, Text, parse_mapping
-from .source import Reader, Source, compose_yaml, read_source, split_front_matter
+from ..diagnostics import BuildError, Diagnostic, display_path
+from ..inputs.config import FACT_NAME, SiteConfig
+from ..inputs.markdown import block_tree, inline_text, plain_block, plain_inline
+from ..inputs.schema import Date, Field, Text, parse_mapping
+from ..inputs.source import Reader, Source, compose_yaml, read_source, split_front_matter
 
 CGV_FILE = "cgv.md"
 

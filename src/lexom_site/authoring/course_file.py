@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from .markdown import plain_inline
+from ..inputs.markdown import plain_inline
 
 
 @dataclass(frozen=True)
@@ -177,7 +177,7 @@ A l'issue de la formation, les participants seront capables de :
 
 def new_course_text(ref: str, title: str, category: str, subcategory: str, days: int) -> str:
     """A valid course file with every field present and commented, to be completed by an editor."""
-    from .content import COURSE_FIELDS  # the field descriptions: one source of truth with validation
+    from ..inputs.course import COURSE_FIELDS  # the field descriptions: one source of truth with validation
 
     docs = {f.name: f.description for f in COURSE_FIELDS}
     halves = []

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from .legal import Cgv, Clause
+from ..inputs.source import decode_lenient
+from .cgv import Cgv, Clause
 from .pdftext import page_texts
-from .source import decode_lenient
 from .textnorm import Token, join, tokenize
 
 MATCHES, DRIFTED, NOT_FOUND = 0, 1, 2

@@ -33,8 +33,8 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from . import spawn
-from .diagnostics import BuildError, Diagnostic
+from .. import spawn
+from ..diagnostics import BuildError, Diagnostic
 
 SEARCH_DIR = "pagefind"
 

@@ -18,7 +18,7 @@ from typing import Callable
 
 import yaml
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 
 MAX_SOURCE_BYTES = 1_000_000  # a course sheet is a few KB; 1 MB is absurd already
 MAX_YAML_NODES = 5_000

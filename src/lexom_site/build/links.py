@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 
 _HTML_ATTRIBUTE = re.compile(r"""\s(href|src|id|content)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _SITEMAP_LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>")

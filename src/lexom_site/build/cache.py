@@ -35,7 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import __version__
+from .. import __version__
 
 FORMAT = 2
 CACHE_DIR_NAME = ".lexom-site-cache"
@@ -55,8 +55,8 @@ def code_key() -> str:
     """What, besides the sources, decides the bytes of the outputs: this
     program, every installed Python distribution, the text libraries
     WeasyPrint uses, and SOURCE_DATE_EPOCH."""
-    package = Path(__file__).parent
-    own = [sha256(path.read_bytes()) for path in sorted(package.glob("*.py"))]
+    package = Path(__file__).resolve().parent.parent
+    own = [sha256(path.read_bytes()) for path in sorted(package.rglob("*.py"))]
     # installed distributions: their metadata folders are named NAME-VERSION.dist-info
     distributions = sorted({os.path.basename(found) for entry in sys.path if os.path.isdir(entry)
                             for found in glob.glob(os.path.join(glob.escape(entry), "*.dist-info"))})

@@ -14,9 +14,9 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
-from . import spawn
-from .diagnostics import BuildError, Diagnostic
-from .render_html import OutputFile
+from .. import spawn
+from ..diagnostics import BuildError, Diagnostic
+from ..render.html import OutputFile
 
 MARKER = ".lexom-site-build"
 

@@ -15,7 +15,7 @@ from typing import Mapping
 
 import yaml
 
-from .diagnostics import BuildError, Diagnostic, display_path
+from ..diagnostics import BuildError, Diagnostic, display_path
 from .schema import Field, Pattern, Text, TextList, parse_mapping
 from .source import compose_yaml, decode_source
 

@@ -1,0 +1,1 @@
+"""Tools that write content files for editors: `new course` and `import`."""
