@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lexom_site.inputs import markdown
-from lexom_site.inputs.course import parse_programme
+from lexom_site.inputs.programme import parse_programme
 from lexom_site.legal.cgv import parse_cgv
 from lexom_site.inputs.source import Source
 

@@ -19,7 +19,7 @@ from conftest import REPO, course_text, write_tree
 
 from lexom_site.cli import main
 from lexom_site.clidoc import cli_reference
-from lexom_site.inputs.course import COURSE_FIELDS
+from lexom_site.inputs.fields import COURSE_FIELDS
 
 
 def free_port() -> int:

@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 import click
 
 from . import __version__
-from .diagnostics import BuildError, Diagnostic, display_path
+from .diagnostics import BuildError, Diagnostic, Refused
 
 # The stages are imported by the commands that use them: `lexom-site build`
 # with nothing to do answers before the heavy libraries are even loaded.
@@ -270,25 +270,13 @@ def import_(root: Path, files: tuple[Path, ...], dest: Path | None, force: bool,
     other sheets are still imported. Exit status: 0 every sheet imported (or
     already up to date), 1 a sheet could not be imported.
     """
-    from .inputs.config import load_config
-    from .authoring.importer import import_files
-    from .legal.cgv import load_cgv
-    from .legal.diff import Document, diff_document
+    from .authoring.importer import import_sheets
 
-    dest_dir = dest if dest is not None else root / "content" / "courses"
-    dest_shown = display_path(dest_dir, root)
-    sheets = [(str(path), path.read_bytes()) for path in files]
-    outcomes = import_files(sheets, dest_dir, dest_shown, force=force, dry_run=dry_run)
-    try:
-        cgv = load_cgv(load_config(root))
-    except BuildError:
-        cgv = None
-    failed = 0
-    for outcome in outcomes:
+    run = import_sheets(root, list(files), dest, force=force, dry_run=dry_run)
+    for outcome in run.outcomes:
         sheet = outcome.sheet
         _report(list(sheet.diagnostics), summary=False)
         if outcome.action == "failed" or outcome.action == "refused":
-            failed += 1
             click.echo(f"{sheet.path}: not imported", err=True)
             continue
         if outcome.action == "would write":
@@ -301,15 +289,14 @@ def import_(root: Path, files: tuple[Path, ...], dest: Path | None, force: bool,
             click.echo(f"{sheet.path} -> {outcome.dest}: imported", err=True)
         if not sheet.cgv_lines:
             click.echo(f"{sheet.path}: no CGV copy in this sheet")
-        elif cgv is None:
+        elif outcome.cgv is None:
             click.echo(f"{sheet.path}: the CGV copy was not compared (no valid canonical CGV in {root})")
         else:
-            for line in diff_document(cgv, Document(sheet.path, sheet.cgv_lines, "line")).lines():
+            for line in outcome.cgv.lines():
                 click.echo(line)
-    imported = len(outcomes) - failed
     verb = "would be imported" if dry_run else "imported"
-    info(f"{imported} sheet(s) {verb}, {failed} not imported.")
-    sys.exit(1 if failed else 0)
+    info(f"{len(run.outcomes) - run.failed} sheet(s) {verb}, {run.failed} not imported.")
+    sys.exit(1 if run.failed else 0)
 
 
 @main.group()
@@ -328,46 +315,16 @@ def new() -> None:
 def new_course(root: Path, ref: str, title: str, category: str, subcategory: str, days: int) -> None:
     """Write content/courses/REF.md: a valid course file with every field
     present and explained, to be completed. Refuses an existing reference."""
-    import os
-    import re
-    import tempfile
-
-    from .inputs.config import load_config
-    from .inputs.course import REF_PATTERN, parse_course
-    from .authoring.course_file import new_course_text
-    from .inputs.source import Source
+    from .authoring.course_file import write_new_course
 
     try:
-        config = load_config(root)
+        shown = write_new_course(root, ref, title, category, subcategory, days)
+    except Refused as exc:
+        click.echo(f"lexom-site: {exc}", err=True)
+        sys.exit(1)
     except BuildError as exc:
         _report(exc.diagnostics)
         sys.exit(1)
-    if not re.fullmatch(REF_PATTERN, ref):
-        click.echo(f"lexom-site: '{ref}' is not a course reference: write it like RCL-RCL-14 (capital letters, "
-                   "digits and dashes)", err=True)
-        sys.exit(1)
-    target = config.courses_dir / f"{ref}.md"
-    shown = display_path(target, config.root)
-    existing = [p for p in (config.courses_dir.iterdir() if config.courses_dir.is_dir() else [])
-                if p.stem.casefold() == ref.casefold()]
-    if existing:
-        click.echo(f"lexom-site: {display_path(existing[0], config.root)} already exists: the reference {ref} is "
-                   "taken; nothing was written", err=True)
-        sys.exit(1)
-    text = new_course_text(ref, title, category, subcategory, days)
-    course, problems = parse_course(Source(shown, text), expected_ref=ref)
-    if problems:  # a title YAML or Markdown cannot carry, say
-        _report(problems)
-        sys.exit(1)
-    config.courses_dir.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{ref}.", dir=config.courses_dir)
-    with os.fdopen(handle, "w", encoding="utf-8") as file:
-        file.write(text)
-    os.chmod(temporary, 0o644)
-    try:
-        os.link(temporary, target)  # fails if the file appeared meanwhile: never overwrite
-    finally:
-        os.unlink(temporary)
     info(f"Wrote {shown}: complete every « À compléter », then run `lexom-site check`.")
 
 
@@ -377,11 +334,9 @@ def schema() -> None:
     completion and inline errors; see docs/editors.md)."""
     import json
 
-    from .inputs.course import COURSE_FIELDS
-    from .inputs.schema import json_schema
+    from .inputs.fields import course_schema
 
-    click.echo(json.dumps(json_schema(COURSE_FIELDS, "LEXOM course file (front matter)"), ensure_ascii=False,
-                          indent=2))
+    click.echo(json.dumps(course_schema(), ensure_ascii=False, indent=2))
 
 
 @main.command()

@@ -82,12 +82,13 @@ class BuildError(Exception):
         return (BuildError, (self.diagnostics,))
 
 
+class Refused(Exception):
+    """A command will not do what it was asked (a taken name, a folder it will
+    not replace...): one plain sentence for the user, nothing written."""
+
+
 def _sort_key(d: Diagnostic) -> tuple:
     return (d.path, d.line, d.col, d.message)
-
-
-def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    return sorted(diagnostics, key=_sort_key)
 
 
 @functools.lru_cache(maxsize=256)
@@ -108,7 +109,3 @@ def display_path(path: Path | str, root: Path | str) -> str:
         if full.startswith(base.rstrip(os.sep) + os.sep):
             return full[len(base.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
     return full.replace(os.sep, "/")
-
-
-def has_errors(diagnostics: list[Diagnostic]) -> bool:
-    return any(d.is_error for d in diagnostics)

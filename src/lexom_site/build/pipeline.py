@@ -23,7 +23,8 @@ from typing import Any, Callable
 
 from ..diagnostics import BuildError, Diagnostic, display_path
 from ..inputs.config import CONFIG_FILE, SiteConfig, load_config
-from ..inputs.course import Catalogue, Course, course_from_json, course_paths, course_to_json, make_catalogue, read_course
+from ..inputs.catalogue import Catalogue, course_paths, make_catalogue, read_course
+from ..inputs.course import Course, course_from_json, course_to_json
 from ..inputs.source import Reader, source_reader
 from ..legal.cgv import CGV_FILE, Cgv, load_cgv
 from ..legal.lint import Linter, LintFile, lint_project

@@ -125,6 +125,23 @@ def render_inline(text: str) -> str:
     return markdown().renderInline(text)
 
 
+# Characters that may start markup inside a line, and line starts that would
+# make a block (heading, quote, list, thematic break).
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&!~|])")
+_BLOCK_START = re.compile(r"^(#{1,6}(?:\s|$)|>|[-+*=](?:\s|$)|\d{1,9}[.)](?:\s|$))")
+
+
+def escape_markdown(text: str) -> str:
+    """`text` as inline Markdown that renders as exactly `text` (the inverse of `plain_inline`)."""
+    escaped = text if plain_inline(text) == text else _INLINE_SPECIAL.sub(r"\\\1", text)
+    block = _BLOCK_START.match(escaped)
+    if block:
+        mark = block.group(1)
+        cut = len(mark.rstrip()) - 1  # escape the last character of the marker: '1\.', '\#', '\-'
+        escaped = escaped[:cut] + "\\" + escaped[cut:]
+    return escaped
+
+
 def render_block(text: str) -> str:
     return markdown().render(text)
 

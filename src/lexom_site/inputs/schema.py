@@ -1,8 +1,12 @@
 """Declarative, typed front-matter fields.
 
-Each field is declared once, with its kind, whether it is required and a
-description. The same declarations validate course files (collecting every
-error with its line) and describe the format (docs, JSON Schema).
+Each field is declared once (`Field`: name, kind, French label, description,
+whether it is required, example, placeholder) and its *kind* (`Text`,
+`TextList`, `Integer`...) knows everything about its values: how to read one
+from a YAML node (collecting every error with its line), its Python type,
+its JSON Schema, its JSON form for the build cache, and how to write it back
+into a file. Validation, the content objects, the cache, the file writers
+and `lexom-site schema` all derive from the same declarations.
 """
 
 from __future__ import annotations
@@ -11,11 +15,14 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping
 
 import yaml
 
 from ..diagnostics import Diagnostic
+from .markdown import escape_markdown
+from .source import yaml_scalar
 
 _EMPTY_PLAIN = {"", "~", "null", "Null", "NULL"}
 
@@ -48,9 +55,37 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, t
 _COLON_HINT = 'a text containing ": " must be in double quotes, e.g. - "Présentations : concepts et outils"'
 
 
+class _Kind:
+    """What every kind of value can do; the defaults suit plain JSON values."""
+
+    python_type: Any = object
+
+    def to_json(self, value: Any) -> Any:
+        """The value as JSON (for the build cache); `from_json` is the inverse."""
+        return value
+
+    def from_json(self, value: Any) -> Any:
+        return value
+
+    def absent(self) -> Any:
+        """The value of an optional field that a file does not give."""
+        return None
+
+    def scalar(self, value: Any) -> str:
+        """The value as written after `name: ` in a file, to be read back exactly as given."""
+        return str(value)
+
+    def lines(self, name: str, value: Any) -> list[str]:
+        """The field as written in a file."""
+        return [f"{name}: {self.scalar(value)}"]
+
+
 @dataclass(frozen=True)
-class Text:
+class Text(_Kind):
+    """One line of inline Markdown."""
+
     max_length: int = 2_000
+    python_type = str
 
     def convert(self, node: yaml.Node) -> str:
         if not isinstance(node, yaml.ScalarNode):
@@ -70,9 +105,14 @@ class Text:
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "minLength": 1, "maxLength": self.max_length}
 
+    def scalar(self, value: str) -> str:
+        return yaml_scalar(escape_markdown(value))
+
 
 @dataclass(frozen=True)
 class Pattern(Text):
+    """A text of a set form (a reference, an address): not Markdown."""
+
     regex: str = ".*"
     example: str = ""
 
@@ -85,11 +125,17 @@ class Pattern(Text):
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "pattern": f"^(?:{self.regex})$"}
 
+    def scalar(self, value: str) -> str:
+        return yaml_scalar(value)
+
 
 @dataclass(frozen=True)
-class TextList:
+class TextList(_Kind):
+    """A list of texts, one item per line."""
+
     min_items: int = 1
     item: Text = field(default_factory=Text)
+    python_type = tuple[str, ...]
 
     def convert(self, node: yaml.Node) -> tuple[str, ...]:
         if not isinstance(node, yaml.SequenceNode):
@@ -113,11 +159,18 @@ class TextList:
     def json_schema(self) -> dict[str, Any]:
         return {"type": "array", "minItems": self.min_items, "items": self.item.json_schema()}
 
+    def from_json(self, value: list[str]) -> tuple[str, ...]:
+        return tuple(value)
+
+    def lines(self, name: str, value: tuple[str, ...]) -> list[str]:
+        return [f"{name}:"] + [f"  - {self.item.scalar(item)}" for item in value]
+
 
 @dataclass(frozen=True)
-class Integer:
+class Integer(_Kind):
     minimum: int = 0
     maximum: int = 10_000
+    python_type = int
 
     def convert(self, node: yaml.Node) -> int:
         if not isinstance(node, yaml.ScalarNode) or node.style is not None:
@@ -136,7 +189,9 @@ class Integer:
 
 
 @dataclass(frozen=True)
-class Date:
+class Date(_Kind):
+    python_type = dt.date
+
     def convert(self, node: yaml.Node) -> dt.date:
         value = node.value.strip() if isinstance(node, yaml.ScalarNode) else None
         if value is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
@@ -149,18 +204,42 @@ class Date:
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 
+    def to_json(self, value: dt.date) -> str:
+        return value.isoformat()
+
+    def from_json(self, value: str) -> dt.date:
+        return dt.date.fromisoformat(value)
+
+    def scalar(self, value: dt.date) -> str:
+        return value.isoformat()
+
 
 @dataclass(frozen=True)
-class FreeMapping:
-    """Free-form data for templates (`extra:`): texts, lists and groups."""
+class FreeMapping(_Kind):
+    """Free-form data for templates (`extra:`): texts, lists and groups, read-only."""
 
-    def convert(self, node: yaml.Node) -> Any:
+    python_type = Mapping[str, Any]
+
+    def convert(self, node: yaml.Node) -> Mapping[str, Any]:
         if not isinstance(node, yaml.MappingNode):
             raise Invalid(node, f"expected a group of fields, found {_describe(node)}")
-        return _plain(node)
+        return MappingProxyType(_plain(node))
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "object"}
+
+    def to_json(self, value: Mapping[str, Any]) -> dict[str, Any]:
+        return dict(value)
+
+    def from_json(self, value: dict[str, Any]) -> Mapping[str, Any]:
+        return MappingProxyType(_tuples(value))
+
+    def absent(self) -> Mapping[str, Any]:
+        return MappingProxyType({})
+
+    def lines(self, name: str, value: Mapping[str, Any]) -> list[str]:
+        dumped = yaml.safe_dump({name: _lists(value)}, allow_unicode=True, sort_keys=False, width=1_000)
+        return dumped.rstrip("\n").split("\n")
 
 
 def _plain(node: yaml.Node) -> Any:
@@ -171,16 +250,37 @@ def _plain(node: yaml.Node) -> Any:
     return node.value
 
 
+def _tuples(value: Any) -> Any:
+    """JSON lists as the tuples `_plain` makes."""
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _tuples(v) for k, v in value.items()}
+    return value
+
+
+def _lists(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_lists(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _lists(v) for k, v in value.items()}
+    return value
+
+
 Kind = Text | Pattern | TextList | Integer | Date | FreeMapping
 
 
 @dataclass(frozen=True)
 class Field:
+    """One field of a front matter, declared once."""
+
     name: str
     kind: Kind
-    description: str
+    description: str  # what it holds, for the docs, `new course` comments and the JSON Schema
     required: bool = True
-    example: Any = None
+    example: Any = None  # a value of the right form, shown in hints and the JSON Schema
+    label: str = ""  # its French name, as readers see it
+    placeholder: Any = None  # what `new course` writes for it when the command is not given a value
 
 
 @dataclass(frozen=True)
@@ -247,6 +347,8 @@ def json_schema(fields: tuple[Field, ...], title: str) -> dict[str, Any]:
     properties = {}
     for spec in fields:
         prop = dict(spec.kind.json_schema())
+        if spec.label:
+            prop["title"] = spec.label
         prop["description"] = spec.description
         if spec.example is not None:
             prop["examples"] = [list(spec.example) if isinstance(spec.example, tuple) else spec.example]

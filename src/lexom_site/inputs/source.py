@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -322,5 +324,19 @@ def _check_duplicate_keys(node: yaml.Node, path: str, first_line: int, out: list
             _check_duplicate_keys(item, path, first_line, out)
 
 
-def node_position(node: yaml.Node, first_line: int) -> tuple[int, int]:
-    return node.start_mark.line + first_line, node.start_mark.column + 1
+def yaml_scalar(text: str) -> str:
+    """`text` as a YAML scalar: plain when YAML reads it back unchanged, else double-quoted."""
+    plain_ok = (
+        text == text.strip()
+        and "\n" not in text
+        and ": " not in text
+        and " #" not in text
+        and not text.endswith(":")
+        and not re.match(r"[-?:,\[\]{}#&*!|>'\"%@`]", text)
+    )
+    if plain_ok:
+        try:
+            plain_ok = yaml.safe_load(f"k: {text}") == {"k": text}
+        except yaml.YAMLError:
+            plain_ok = False
+    return text if plain_ok else json.dumps(text, ensure_ascii=False)

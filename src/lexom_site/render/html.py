@@ -23,7 +23,8 @@ from markupsafe import Markup
 
 from ..diagnostics import BuildError, Diagnostic, display_path
 from ..inputs.config import SiteConfig
-from ..inputs.course import Catalogue, Course
+from ..inputs.catalogue import Catalogue
+from ..inputs.course import Course
 from ..inputs.markdown import render_block, render_inline
 from ..legal.cgv import Cgv
 

@@ -1,0 +1,35 @@
+"""Where things are: the layout of a lexom-site project, in one place.
+
+    site.yaml              site settings and company facts
+    content/courses/       one course file per course (REF.md)
+    content/legal/cgv.md   the canonical CGV
+    templates/             Jinja templates
+    assets/                published as they are
+    public/                the built site (default output folder)
+    .lexom-site-cache/     the build cache, beside the output folder
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CONFIG_FILE = "site.yaml"
+CONTENT_DIR = "content"
+COURSES_DIR = "content/courses"
+LEGAL_DIR = "content/legal"
+CGV_FILE = "content/legal/cgv.md"
+TEMPLATES_DIR = "templates"
+ASSETS_DIR = "assets"
+OUTPUT_DIR = "public"
+CACHE_DIR = ".lexom-site-cache"
+
+INPUT_DIRS = (CONTENT_DIR, TEMPLATES_DIR, ASSETS_DIR)  # with CONFIG_FILE: every file a build reads
+# folders of a project that an output folder must never replace
+SOURCE_DIRS = (CONTENT_DIR, TEMPLATES_DIR, ASSETS_DIR, "src", "tests", "docs", ".git")
+
+
+def locations(root: Path, out_dir: Path | None = None, cache_dir: Path | None = None) -> tuple[Path, Path, Path]:
+    """The project root, the output folder and the cache folder a build uses (absolute)."""
+    root = root.resolve()
+    out_dir = (out_dir or root / OUTPUT_DIR).resolve()
+    return root, out_dir, (cache_dir or out_dir.parent / CACHE_DIR).resolve()
