@@ -41,7 +41,8 @@ sys.path.insert(0, str(BENCH))
 
 from catalogue import make_catalogue  # noqa: E402
 
-from lexom_site.build.pipeline import build, load_project  # noqa: E402
+from lexom_site.build.pipeline import build  # noqa: E402
+from lexom_site.build.project import load_project  # noqa: E402
 
 
 class PeakRss:
@@ -97,8 +98,8 @@ def naive_seconds_per_sheet(root: Path, sample: int) -> float:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from lexom_site.render.html import document_date, make_environment, render_template
-    from lexom_site.render.pdf_layout import ProjectFetcher
+    from lexom_site.render.pdf_layout import ProjectFetcher, document_date
+    from lexom_site.render.templates import make_environment, render_template
 
     project = load_project(root, jobs=1)
     config, cgv = project.config, project.cgv

@@ -12,7 +12,7 @@ import pytest
 
 from lexom_site.inputs.markdown import plain_inline
 from lexom_site.legal.pdftext import find_words, page_texts, words
-from lexom_site.build.pipeline import load_project
+from lexom_site.build.project import load_project
 
 from conftest import LEGACY, REPO
 

@@ -22,8 +22,7 @@ from conftest import REPO, course_text, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lexom_site.build import pipeline
-from lexom_site.build import staging as output
+from lexom_site.build import staging
 from lexom_site.cli import main
 from lexom_site.inputs.config import load_config
 from lexom_site.inputs.course import parse_course
@@ -206,7 +205,8 @@ def test_09_output_writer_refuses_paths_outside_the_folder(tmp_path: Path):
     tmp_path.mkdir()
     for path in ("../x.html", "/etc/x", "a/../../x", "a\x00b", ""):
         with pytest.raises(ValueError, match="unsafe output path"):
-            output.write_output(tmp_path / "public", [pipeline.OutputFile(path, b"x")])
+            with staging.Staging(tmp_path / "public") as new_site:
+                new_site.write(path, b"x")
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
@@ -388,7 +388,7 @@ def test_failure_while_swapping_folders_restores_the_previous_output(published: 
             raise OSError("disk full")
         return real_rename(src, dst)
 
-    monkeypatch.setattr(output.os, "rename", rename)
+    monkeypatch.setattr(staging.os, "rename", rename)
     result = CliRunner().invoke(main, ["build", "--root", str(published), "--no-pdf"])
     assert result.exit_code == 3
     assert "internal error (OSError: disk full); nothing was written." in result.stderr
@@ -400,15 +400,15 @@ def test_crash_in_the_middle_of_the_pdfs_leaves_public_as_it_was(published: Path
     for n in range(2, 5):
         write_course(published, course_text(f"ABC-DEF-{n}"), f"content/courses/ABC-DEF-{n}.md")
     before = snapshot(published / "public")
-    from lexom_site.render import pdf_layout as render_pdf
-    real_course_part = render_pdf.PdfRenderer.course_part
+    from lexom_site.render import pdf_layout
+    real_layout = pdf_layout.PdfRenderer.layout
 
-    def crash_on_the_third(self, course, cgv, cgv_pages):
-        if course.ref == "ABC-DEF-3":
+    def crash_on_the_third(self, template, **context):
+        if "course" in context and context["course"].ref == "ABC-DEF-3":
             raise MemoryError("out of memory")
-        return real_course_part(self, course, cgv, cgv_pages)
+        return real_layout(self, template, **context)
 
-    monkeypatch.setattr(render_pdf.PdfRenderer, "course_part", crash_on_the_third)  # workers are forked: they see it
+    monkeypatch.setattr(pdf_layout.PdfRenderer, "layout", crash_on_the_third)  # workers are forked: they see it
     result = CliRunner().invoke(main, ["build", "--root", str(published)])
     assert result.exit_code == 3, result.stderr
     assert "internal error (MemoryError: out of memory); nothing was written." in result.stderr
@@ -536,7 +536,7 @@ def test_a_joined_sheet_gets_the_same_file_identifier_whatever_its_first_one_hol
     """pdfium draws a random second /ID when it saves; it is replaced by one made
     from the saved bytes. The first /ID is a PDF string that may hold escaped
     characters: `(M\\xdb+?\\)l!)` once made a sheet's bytes change from build to build."""
-    from lexom_site.render.pdf_pool import _TRAILER_ID, Part, join_parts, page_count
+    from lexom_site.render.pdf_join import _TRAILER_ID, Part, join_parts, page_count
 
     trailer = b"trailer\r\n<</Info 31 0 R /Root 2 0 R /Size 58/ID[(M\xdb+?\\)l\x1f!\\\\)<F4A00F7926ABF17AD6FE9D533510B14C>]>>"
     match = _TRAILER_ID.search(trailer)

@@ -12,7 +12,7 @@ from conftest import LEGACY, REPO
 
 from lexom_site.cli import main
 from lexom_site.legal.pdftext import page_texts
-from lexom_site.build.pipeline import load_project
+from lexom_site.build.project import load_project
 
 LEGACY_SHEETS = sorted(LEGACY.glob("*.txt"))
 CGV_TAIL = "Conditions Générales de Vente : LEXOM\n\nI. Application des présentes conditions générales de vente\n"

@@ -13,7 +13,8 @@ from conftest import course_text, write_tree
 
 from lexom_site.cli import main
 from lexom_site.legal.pdftext import page_texts
-from lexom_site.build.pipeline import PARALLEL_CHECK_FROM, build
+from lexom_site.build.pipeline import build
+from lexom_site.build.project import PARALLEL_CHECK_FROM
 
 THREE_DAYS = "\n".join(
     f"## Jour {d} - {h}\n\n### {n}. Module {n}\n\n" + "\n".join(f"- Point {n}.{i} " + "détaillé " * 12
@@ -183,10 +184,10 @@ def test_a_large_catalogue_is_checked_in_parallel_with_the_same_messages(site: P
 
 def test_a_rebuild_knows_beforehand_how_few_sheets_it_may_make(project: Path):
     """So that the command starts only as many PDF workers as needed (each one loads WeasyPrint)."""
-    from lexom_site.build.cache import nothing_to_do
+    from lexom_site.build.freshness import check_freshness
 
     def freshness(root: Path) -> tuple[bool, int | None]:
-        found = nothing_to_do(root)
+        found = check_freshness(root)
         return found.done, found.sheets
 
     run_build(project)

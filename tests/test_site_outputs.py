@@ -197,7 +197,7 @@ def test_after_a_course_edit_the_index_is_the_one_a_cold_build_makes(site: Path,
     """An edit to course files starts the index from a guess of the pages (the
     published ones and the edited pages rendered at once): it must come out as
     a build from scratch would make it; and a wrong guess must not be published."""
-    from lexom_site.build import pipeline
+    from lexom_site.build import search_index
 
     def cold_index() -> dict[str, str]:
         cold = tmp_path / "cold"
@@ -206,8 +206,8 @@ def test_after_a_course_edit_the_index_is_the_one_a_cold_build_makes(site: Path,
         return index_files(cold)
 
     guesses = []
-    guess = pipeline._guess_search_pages
-    monkeypatch.setattr(pipeline, "_guess_search_pages", lambda *args: guesses.append(guess(*args)) or guesses[-1])
+    guess = search_index.guess_search_pages
+    monkeypatch.setattr(search_index, "guess_search_pages", lambda *args: guesses.append(guess(*args)) or guesses[-1])
     write_catalogue(site)
     assert run("build", "--root", str(site), "--no-pdf").exit_code == 0
     assert guesses == []  # a first build: nothing to guess from
@@ -225,7 +225,7 @@ def test_after_a_course_edit_the_index_is_the_one_a_cold_build_makes(site: Path,
         pages["formations/abc-def-2/index.html"] = (data, hashlib.sha256(data).hexdigest())
         return pages
 
-    monkeypatch.setattr(pipeline, "_guess_search_pages", wrong)
+    monkeypatch.setattr(search_index, "guess_search_pages", wrong)
     course.write_text(course.read_text().replace("des ventes", "des achats"))
     assert run("build", "--root", str(site), "--no-pdf").exit_code == 0
     assert index_files(site / "public") == cold_index()

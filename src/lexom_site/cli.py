@@ -121,7 +121,7 @@ def check(root: Path) -> None:
     Prints every problem as path:line:col: error: message and exits 1 if
     there is any, 0 when the content is clean.
     """
-    from .build.pipeline import load_project
+    from .build.project import load_project
 
     try:
         project = load_project(root)
@@ -177,34 +177,12 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
         if done == total:
             bar.__exit__(None, None, None)
 
-    from .build.cache import locations, nothing_to_do
+    from .build import build_site
 
-    freshness = None
-    if shard is None:
-        freshness = nothing_to_do(root, out, cache_dir, pdf=not no_pdf)
-        if freshness.done:
-            info(f"Nothing to do: {locations(root, out, cache_dir)[1]} is up to date.")
-            return
-    import contextlib
-
-    from .render.pdf_pool import SheetPool
-
-    with contextlib.ExitStack() as stack:
-        # PDF workers start before the build's own modules are even imported: loading WeasyPrint in
-        # them is the longest wait of a small rebuild
-        # (as many as the sheets to make when only a few course files changed: one loading WeasyPrint for
-        # nothing would slow the rest down)
-        pool = None if no_pdf else stack.enter_context(SheetPool(jobs, locations(root, out, cache_dir)[2],
-                                                                 start=freshness.sheets if freshness else None))
-        from .build.pipeline import build as build_site
-
-        try:
-            report = build_site(root, out, pdf=not no_pdf, progress=progress, jobs=jobs, cache_dir=cache_dir,
-                                shard=shard, freshness=freshness, sheet_pool=pool)
-        except BuildError as exc:
-            report = exc
-    if isinstance(report, BuildError):
-        exc = report
+    try:
+        report = build_site(root, out, pdf=not no_pdf, jobs=jobs, cache_dir=cache_dir, shard=shard,
+                            progress=progress)
+    except BuildError as exc:
         if bar is not None:
             bar.__exit__(None, None, None)
         _report(exc.diagnostics)
@@ -352,8 +330,8 @@ def serve(root: Path, port: int, out: Path | None, no_pdf: bool) -> None:
     pages. Errors are shown in the terminal and in the browser; the server
     keeps running. Ctrl-C stops it.
     """
-    from .build.cache import locations
     from .build.pipeline import build as build_site
+    from .paths import locations
     from .serve import serve as run_server
 
     out_dir = locations(root, out, None)[1]

@@ -21,6 +21,12 @@ def read_bytes(path: Path | str) -> bytes | None:
         return None
 
 
+def file_digest(path: Path | str) -> str:
+    """The SHA-256 of a file; "" when it cannot be read."""
+    data = read_bytes(path)
+    return sha256(data) if data is not None else ""
+
+
 def file_intact(path: Path, expected_sha256: str) -> bool:
     data = read_bytes(path)
     return data is not None and sha256(data) == expected_sha256

@@ -21,6 +21,7 @@ CGV_FILE = "content/legal/cgv.md"
 TEMPLATES_DIR = "templates"
 ASSETS_DIR = "assets"
 OUTPUT_DIR = "public"
+OUTPUT_MARKER = ".lexom-site-build"  # in an output folder: made by lexom-site, replaced by every build
 CACHE_DIR = ".lexom-site-cache"
 
 INPUT_DIRS = (CONTENT_DIR, TEMPLATES_DIR, ASSETS_DIR)  # with CONFIG_FILE: every file a build reads

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable
 
 from .diagnostics import BuildError, Diagnostic
+from .paths import CONFIG_FILE, INPUT_DIRS
 
 STATUS_PATH = "/__lexom__/status"
 
@@ -139,7 +140,7 @@ def serve(root: Path, out_dir: Path, port: int, rebuild: Callable[[], None],
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     echo(f"Serving {out_dir} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
-    watched = [str(p) for p in (root / "content", root / "templates", root / "assets", root / "site.yaml")
+    watched = [str(p) for p in (*(root / folder for folder in INPUT_DIRS), root / CONFIG_FILE)
                if p.exists()]
     try:
         for _ in watchfiles.watch(*watched, stop_event=stop, debounce=300, raise_interrupt=False):

@@ -1,1 +1,46 @@
-"""The build: load, plan, render, check, make the PDFs, publish; incremental through the cache."""
+"""The build: load, plan, render, check, make the PDFs, publish; incremental through the cache.
+
+`build_site` is what `lexom-site build` runs. This module stays light: it
+answers a build with nothing to do before the heavy libraries are loaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from .context import BuildReport
+
+
+def build_site(root: Path, out_dir: Path | None = None, *, pdf: bool = True, jobs: int | None = None,
+               cache_dir: Path | None = None, shard: tuple[int, int] | None = None,
+               progress: Callable[[str, int, int], None] | None = None) -> BuildReport:
+    """`lexom-site build`: the cheap up-to-date check first (nothing else is
+    loaded when nothing changed), then the PDF workers, started before the
+    build's own modules are even imported (loading WeasyPrint in them is the
+    longest wait of a small rebuild; as many as the sheets to make when only
+    a few course files changed), then the build (pipeline.build)."""
+    from ..paths import locations
+    from .context import BuildReport
+    from .freshness import check_freshness
+
+    started = time.perf_counter()
+    root, out_dir, cache_dir = locations(root, out_dir, cache_dir)
+    freshness = None
+    if shard is None:
+        freshness = check_freshness(root, out_dir, cache_dir, pdf=pdf)
+        if freshness.done:
+            return BuildReport(out_dir, 0, 0, len(freshness.cache.outputs), time.perf_counter() - started,
+                               up_to_date=True)
+    from ..render.pdf_pool import PdfPool
+
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(PdfPool(jobs, cache_dir, start=freshness.sheets if freshness else None)) \
+            if pdf else None
+        from .pipeline import build
+
+        return build(root, out_dir, pdf=pdf, progress=progress, jobs=jobs, cache_dir=cache_dir, shard=shard,
+                     freshness=freshness, pool=pool)

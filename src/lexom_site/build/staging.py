@@ -12,19 +12,17 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
-from typing import Iterable
 
 from .. import spawn
 from ..diagnostics import BuildError, Diagnostic
-from ..render.html import OutputFile
-
-MARKER = ".lexom-site-build"
+from ..paths import OUTPUT_MARKER as MARKER
+from ..paths import SOURCE_DIRS
 
 
 def check_output_dir(out_dir: Path, root: Path) -> None:
     """Refuse an output folder whose replacement would destroy sources."""
     out_dir, root = out_dir.resolve(), root.resolve()
-    protected = [root / name for name in ("content", "templates", "assets", "src", "tests", "docs", ".git")]
+    protected = [root / name for name in SOURCE_DIRS]
     if out_dir == root or root.is_relative_to(out_dir) or any(out_dir.is_relative_to(p) for p in protected):
         raise BuildError([Diagnostic(str(out_dir), 0, 0, "refusing to write the site there: it would replace "
                                      "the project's sources", hint="choose a new folder, e.g. --out public")])
@@ -148,22 +146,3 @@ def _remove_tree(folder: Path, *, gently: bool = False) -> None:
         spawn.run([*(["nice", "-n", "19"] if gently and shutil.which("nice") else []), "rm", "-rf", "--",
                    str(folder)])
     shutil.rmtree(folder, ignore_errors=True)  # whatever is left, or where there is no rm
-
-
-def write_output(out_dir: Path, files: Iterable[OutputFile]) -> None:
-    """Write `files` into a fresh folder and swap it in place of `out_dir`."""
-    with Staging(out_dir) as staging:
-        for file in files:
-            staging.write(file.path, file.data)
-        staging.commit()
-
-
-def collect_assets(assets_dir: Path, prefix: str = "assets") -> list[OutputFile]:
-    """The project's static files (CSS, fonts, images), to be published as they are."""
-    files = []
-    for path in sorted(assets_dir.rglob("*")):
-        if path.is_symlink():
-            raise BuildError([Diagnostic(str(path), 0, 0, "symbolic links are not allowed in assets/")])
-        if path.is_file():
-            files.append(OutputFile(f"{prefix}/{path.relative_to(assets_dir).as_posix()}", path.read_bytes()))
-    return files

@@ -19,12 +19,10 @@ HINT = "a template or stylesheet changed how the CGV is printed; the canonical t
 
 
 def verify_cgv_copies(cgv: Cgv, files: list[OutputFile], out_name: str) -> list[Diagnostic]:
-    """Diagnostics for every output file that should carry the CGV and does not carry it intact."""
+    """Diagnostics for every one of these output files (PDF or HTML) that does not carry the CGV intact."""
     diagnostics: list[Diagnostic] = []
     for file in files:
         path = PurePosixPath(file.path)
-        if not (path.suffix == ".pdf" or file.path == "cgv/index.html"):
-            continue
         shown = f"{out_name}/{file.path}"
         report = diff_document(cgv, parse_document(file.data, shown, path.suffix))
         if not report.found:

@@ -16,10 +16,9 @@ from typing import Mapping
 import yaml
 
 from ..diagnostics import BuildError, Diagnostic, display_path
+from ..paths import ASSETS_DIR, CGV_FILE, CONFIG_FILE, CONTENT_DIR, COURSES_DIR, LEGAL_DIR, TEMPLATES_DIR
 from .schema import Field, Pattern, Text, TextList, parse_mapping
 from .source import compose_yaml, decode_source
-
-CONFIG_FILE = "site.yaml"
 
 FACT_NAME = r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*"
 
@@ -87,23 +86,27 @@ class SiteConfig:
 
     @property
     def content_dir(self) -> Path:
-        return self.root / "content"
+        return self.root / CONTENT_DIR
 
     @property
     def courses_dir(self) -> Path:
-        return self.root / "content" / "courses"
+        return self.root / COURSES_DIR
 
     @property
     def legal_dir(self) -> Path:
-        return self.root / "content" / "legal"
+        return self.root / LEGAL_DIR
+
+    @property
+    def cgv_file(self) -> Path:
+        return self.root / CGV_FILE
 
     @property
     def templates_dir(self) -> Path:
-        return self.root / "templates"
+        return self.root / TEMPLATES_DIR
 
     @property
     def assets_dir(self) -> Path:
-        return self.root / "assets"
+        return self.root / ASSETS_DIR
 
     def __reduce__(self):  # sent to worker processes; a mapping proxy is not picklable
         values = {name: getattr(self, name) for name in self.__dataclass_fields__}

@@ -17,8 +17,6 @@ from ..inputs.markdown import block_tree, inline_text, plain_block, plain_inline
 from ..inputs.schema import Date, Field, Text, parse_mapping
 from ..inputs.source import Reader, Source, compose_yaml, read_source, split_front_matter
 
-CGV_FILE = "cgv.md"
-
 CGV_FIELDS = (
     Field("title", Text(max_length=200), "title of the CGV", example="Conditions Générales de Vente : {{ company.name }}"),
     Field("version", Text(max_length=20), "version of the text, shown under its title", example="1.0"),
@@ -149,7 +147,7 @@ def _split_clauses(body: str, path: str, first_line: int) -> tuple[tuple[Clause,
 
 
 def load_cgv(config: SiteConfig, reader: Reader = read_source) -> Cgv:
-    path = config.legal_dir / CGV_FILE
+    path = config.cgv_file
     shown = display_path(path, config.root)
     if not path.is_file():
         raise BuildError([Diagnostic(shown, 0, 0, "the canonical CGV is missing",

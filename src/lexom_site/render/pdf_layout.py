@@ -1,27 +1,27 @@
-"""The two parts of a PDF sheet, laid out with WeasyPrint: the course pages
-(templates/pdf/sheet.html) and the CGV pages (templates/pdf/cgv.html).
+"""PDF layout with WeasyPrint: a template of templates/pdf/ -> a PDF `Part`.
 
-They are laid out apart and joined by sheets.py: the CGV part is the same
-for every sheet whose course part has the same number of pages, so it is
-laid out once per build for each such number. Each part is told how many
-pages the other has, so that « page X / Y » counts the whole sheet
-(templates/partials/pdf_page_numbers.html).
+`PdfRenderer.layout(template, **context)` renders the template with the
+context (and, for every PDF, the CGV and the document date) and lays it out
+on A4 pages. What a course sheet is made of (a course part and a CGV part)
+is sheets.py's business; this module lays out any PDF template.
 
 WeasyPrint only ever reads the project's own files (a restricted URL
 fetcher: no network, nothing outside the allowed folders), and anything it
 logs as a warning or an error becomes a diagnostic instead of being lost.
-This module is imported by the worker processes of sheets.py (WeasyPrint
+This module is imported by the worker processes of pdf_pool.py (WeasyPrint
 takes 0.7 s to load): the main process of a build never needs it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import mimetypes
+import os
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -31,13 +31,9 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..diagnostics import BuildError, Diagnostic, display_path
 from ..inputs.config import SiteConfig
-from ..inputs.course import Course
 from ..legal.cgv import Cgv
-from .html import document_date, make_environment, render_template
-from .pdf_pool import Part
-
-SHEET_TEMPLATE = "pdf/sheet.html"
-CGV_TEMPLATE = "pdf/cgv.html"
+from .pdf_join import Part
+from .templates import make_environment, render_template
 
 
 class ProjectFetcher(URLFetcher):
@@ -81,14 +77,29 @@ def weasyprint_messages() -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
-class PdfRenderer:
-    """Lays out the parts of the sheets; one per process (it keeps WeasyPrint's font configuration)."""
+def document_date(cgv: Cgv) -> str:
+    """The date stamped in the PDFs: SOURCE_DATE_EPOCH when set (reproducible
+    builds), else the CGV's effective date; never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return cgv.effective_date.isoformat()
 
-    def __init__(self, config: SiteConfig, fonts: FontConfiguration | None = None):
+
+class PdfRenderer:
+    """Lays out PDF templates; one per process (it keeps WeasyPrint's font configuration)."""
+
+    def __init__(self, config: SiteConfig, cgv: Cgv, fonts: FontConfiguration | None = None):
         self.config = config
         self.env = make_environment(config)
         self.fetcher = ProjectFetcher((config.assets_dir, config.content_dir))
         self.fonts = fonts or FontConfiguration()
+        self.shared = {"cgv": cgv, "document_date": document_date(cgv)}  # what every PDF template may use
+
+    def layout(self, template: str, **context: Any) -> Part:
+        """Lay out one template of templates/ with `context`."""
+        return self._pages(render_template(self.env, self.config, template, **self.shared, **context), template)
 
     def _pages(self, html: str, template: str) -> Part:
         """Lay out `html`; any WeasyPrint warning is an error."""
@@ -104,14 +115,3 @@ class PdfRenderer:
                                          hint="check the images, fonts and stylesheets this template uses")
                               for message in dict.fromkeys(messages)])
         return Part(pdf, len(rendered.pages))
-
-    def cgv_part(self, cgv: Cgv, course_pages: int) -> Part:
-        """The CGV pages of a sheet whose course part has `course_pages` pages."""
-        html = render_template(self.env, self.config, CGV_TEMPLATE, cgv=cgv, course_pages=course_pages)
-        return self._pages(html, CGV_TEMPLATE)
-
-    def course_part(self, course: Course, cgv: Cgv, cgv_pages: int) -> Part:
-        """The course pages of a sheet followed by `cgv_pages` pages of CGV."""
-        html = render_template(self.env, self.config, SHEET_TEMPLATE, course=course, cgv=cgv,
-                               document_date=document_date(cgv), cgv_pages=cgv_pages)
-        return self._pages(html, SHEET_TEMPLATE)

@@ -1,0 +1,90 @@
+"""The Jinja environment of templates/, and template errors as diagnostics.
+
+Templates are the only place markup is written. The environment autoescapes
+everything and uses StrictUndefined, so a missing value is an error, never a
+blank. Template errors become diagnostics that name the template file and
+line.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ..diagnostics import BuildError, Diagnostic, display_path
+from ..inputs.config import SiteConfig
+from ..inputs.markdown import render_block, render_inline
+from .metadata import catalogue_jsonld, course_description, course_jsonld, plain_text
+from .urls import absolute_url, category_anchor, course_page_path
+
+_BARE_URL = re.compile(r'<a href="(?:mailto:)?([^"]*)">\1</a>')
+
+
+def make_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment of the templates (with `bytecode_dir`, compiled
+    templates are kept there and not compiled again by the next build)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(config.templates_dir),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md_inline"] = lambda text: Markup(_mark_bare_urls(render_inline(text)))
+    env.filters["md_block"] = lambda text: Markup(_mark_bare_urls(render_block(text)))
+    env.filters["md_plain"] = plain_text
+    env.globals["absolute_url"] = lambda path: absolute_url(config, path)
+    env.globals["course_page_path"] = course_page_path
+    env.globals["course_description"] = course_description
+    env.globals["category_anchor"] = category_anchor
+    env.globals["catalogue_jsonld"] = lambda catalogue: catalogue_jsonld(config, catalogue)
+    env.globals["course_jsonld"] = lambda course: course_jsonld(config, course)
+    # JSON-LD keeps French letters readable; tojson still escapes <, >, & and '
+    env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False, "indent": 2}
+    env.globals["site"] = config
+    env.globals["facts"] = config.nested_facts()
+    return env
+
+
+def _mark_bare_urls(rendered: str) -> str:
+    """`<https://x>` links, whose text is their address, get class="url": the
+    print stylesheet shows the address of the other links after their text."""
+    if "<a " not in rendered:
+        return rendered
+    return _BARE_URL.sub(lambda m: m.group(0).replace("<a ", '<a class="url" ', 1), rendered)
+
+
+def render_template(env: jinja2.Environment, config: SiteConfig, name: str, **context: Any) -> str:
+    """Render one template; a template error becomes a BuildError at its line."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        path = Path(exc.filename) if exc.filename else config.templates_dir / name
+        raise BuildError([Diagnostic(display_path(path, config.root), exc.lineno or 0, 0,
+                                     f"template syntax error: {exc.message}")]) from None
+    except jinja2.TemplateNotFound as exc:
+        raise BuildError([Diagnostic(display_path(config.templates_dir / name, config.root), 0, 0,
+                                     f"template not found: {exc.name}")]) from None
+    except Exception as exc:  # an error raised while rendering: undefined value, bad filter...
+        path, line = _template_frame(exc, config.templates_dir)
+        where = display_path(path, config.root) if path else display_path(config.templates_dir / name, config.root)
+        message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+        raise BuildError([Diagnostic(where, line, 0, f"template error: {message}")]) from None
+
+
+def _template_frame(exc: BaseException, templates_dir: Path) -> tuple[Path | None, int]:
+    """The innermost template file and line in the exception's traceback."""
+    found: tuple[Path | None, int] = (None, 0)
+    root = templates_dir.resolve()
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename)
+        if path.suffix == ".html" and path.resolve().is_relative_to(root):
+            found = (path, frame.lineno or 0)
+    return found
