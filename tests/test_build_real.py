@@ -11,7 +11,8 @@ import pypdf
 import pytest
 
 from lexom_site.inputs.markdown import plain_inline
-from lexom_site.legal.pdftext import find_words, page_texts, words
+from lexom_site.legal.pdftext import page_texts
+from pdfwords import find_words, words
 from lexom_site.build.project import load_project
 
 from conftest import LEGACY, REPO

@@ -212,22 +212,17 @@ def legal_diff(root: Path, files: tuple[Path, ...]) -> None:
     Exit status: 0 every copy matches, 1 a copy drifted, 2 no CGV copy found
     in a file (or invalid usage).
     """
-    from .inputs.config import load_config
-    from .legal.cgv import load_cgv
-    from .legal.diff import MATCHES, diff_document, read_document
+    from .legal.diff import MATCHES, diff_files
 
     try:
-        cgv = load_cgv(load_config(root))
+        reports = diff_files(root, list(files))
     except BuildError as exc:
         _report(exc.diagnostics)
         sys.exit(1)
-    status = MATCHES
-    for path in files:
-        report = diff_document(cgv, read_document(path))
+    for report in reports:
         for line in report.lines():
             click.echo(line)
-        status = max(status, report.status)
-    sys.exit(status)
+    sys.exit(max([MATCHES, *(report.status for report in reports)]))
 
 
 @main.command("import")

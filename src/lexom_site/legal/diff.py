@@ -18,8 +18,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from ..inputs.config import load_config
 from ..inputs.source import decode_lenient
-from .cgv import Cgv, Clause
+from .cgv import Cgv, Clause, load_cgv
 from .pdftext import page_texts
 from .textnorm import Token, join, tokenize
 
@@ -362,3 +363,10 @@ def _moved(found: dict[str, _Heading], order: list[str]) -> list[ClauseEvent]:
             events.append(ClauseEvent(heading.clause.number, heading.location,
                                       f"clause {heading.clause.number} has moved: it comes after {after}"))
     return events
+
+
+def diff_files(root: Path, files: list[Path]) -> list[DiffReport]:
+    """`lexom-site legal-diff`: each file's CGV copy compared with the project's
+    canonical CGV (BuildError when the project's configuration or CGV is invalid)."""
+    cgv = load_cgv(load_config(root))
+    return [diff_document(cgv, read_document(path)) for path in files]
