@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import BuildError, Diagnostic
 from ..files import file_digest, sha256
 from ..paths import CONFIG_FILE
 from .keys import code_key, combine, template_keys
 
 if TYPE_CHECKING:
+    from ..render.pdf_join import Part
+    from ..render.pdf_pool import Layout
     from .context import Planned, Run
     from .project import Project
 
@@ -91,3 +93,21 @@ def compute_keys(project: Project) -> Keys:
                 templates=template_keys(config.templates_dir, templates), assets=assets, pdf_assets=pdf_assets,
                 sources=sources,
                 catalogue=combine(*(f"{c.ref}:{sources.get(c.ref, '')}" for c in project.catalogue.courses)))
+
+
+def lay_out(run: Run, layouts: list[Layout]) -> dict[str, Part]:
+    """Lay out PDFs with the build's worker pool (for a PDF output kind's
+    `make`): each layout's PDF by its name, or BuildError with every problem."""
+    if not layouts:
+        return {}
+    assert run.pool is not None, "PDFs are made only when the build makes PDFs (run.pdf)"
+    run.pool.ensure(len(layouts))
+    parts, problems = {}, []
+    for name, result in run.pool.layouts(layouts):
+        if isinstance(result, BuildError):
+            problems += result.diagnostics
+        else:
+            parts[name] = result
+    if problems:
+        raise BuildError(problems)
+    return parts
