@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -10,6 +11,11 @@ from click.testing import CliRunner
 from conftest import LEGACY, REPO, course_text, write_tree
 
 from lexom_site.cli import main
+from lexom_site.diagnostics import Diagnostic
+from lexom_site.inputs.config import load_config
+from lexom_site.legal import lint
+from lexom_site.legal.cgv import load_cgv
+from lexom_site.legal.lint import FileRule, Finding, LintFile, LintText
 
 # the first paragraph of clause 3.5 « Cas d'annulation », as the CGV states it
 CANCELLATION = ("Si le Client renonce à la prestation, dans un délai maximum de 15 jours avant la date prévue de "
@@ -190,6 +196,48 @@ def test_cgv_without_version_is_an_error(site: Path):
 def test_the_real_content_passes_every_legal_rule():
     result = invoke("check", "--root", str(REPO))
     assert result.exit_code == 0, result.stderr
+
+
+# --- registering a rule ----------------------------------------------------------------------------------
+
+
+class NoTodoRule(FileRule):
+    """A rule as a developer would add one: 'TODO' left in a course file."""
+
+    kinds = frozenset({"course"})
+
+    def __init__(self, config, cgv):
+        self.word = re.compile(r"\bTODO\b")
+
+    def check(self, text: LintText) -> list[Finding]:
+        return [Finding(m.start(), "'TODO' left in the text", "finish the sentence")
+                for m in self.word.finditer(text.masked)]
+
+
+def cgv_rule_ran(cgv) -> list[Diagnostic]:
+    return [Diagnostic(cgv.path, 1, 1, "CGV rule ran")]
+
+
+def test_a_registered_rule_is_run_and_reported_like_the_others(site: Path, monkeypatch):
+    monkeypatch.setattr(lint, "FILE_RULES", lint.FILE_RULES + (NoTodoRule,))
+    monkeypatch.setattr(lint, "CGV_RULES", lint.CGV_RULES + (cgv_rule_ran,))
+    config = load_config(site)
+    cgv = load_cgv(config)
+    course = "Contact : dp@lexom.fr TODO\n\nTODO relire\n"
+    found = lint.lint_texts(config, cgv, [LintFile("content/courses/ABC-DEF-1.md", course, "course"),
+                                          LintFile("templates/index.html", "TODO", "template")])
+    # merged by offset with the findings of the other rules; not run on a template (kinds); the CGV rules last
+    assert [d.format().splitlines()[0] for d in found] == [
+        "content/courses/ABC-DEF-1.md:1:11: error: 'dp@lexom.fr' is not a declared address: did you mean dpo@lexom.fr?",
+        "content/courses/ABC-DEF-1.md:1:23: error: 'TODO' left in the text",
+        "content/courses/ABC-DEF-1.md:3:1: error: 'TODO' left in the text",
+        "content/legal/cgv.md:1:1: error: CGV rule ran"]
+    assert found[1].hint == "finish the sentence"
+    # the same rule through `lexom-site check`, whose Linter is built by the build pipeline
+    write_tree(site, "-- content/courses/ABC-DEF-1.md --\n" + course_text(body=body_with("- TODO")))
+    result = invoke("check", "--root", str(site))
+    assert result.exit_code == 1
+    assert "content/courses/ABC-DEF-1.md:24:3: error: 'TODO' left in the text" in errors(result)
 
 
 # --- legal-diff ------------------------------------------------------------------------------------------
