@@ -152,3 +152,30 @@ def test_recipe_an_output_a_new_pdf(copy: dict[str, Path]):
     assert failed.returncode == 1
     assert "templates/pdf/emargement.html:10: error: template error:" in failed.stderr
     assert "Animer une réunion" in "".join(page_texts(sheet.read_bytes(), margin_band=0))
+
+
+def test_recipe_a_lint_rule(copy: dict[str, Path]):
+    steps = recipe("a lint rule")
+    assert len(steps) == 3
+    apply(steps, copy)
+    site = copy["site"]
+    write_course_file(site, course_text("ABC-DEF-1"))
+    assert command(copy, "check").returncode == 0
+    body = ("## Jour 1 - Matin\n\n### 1. Cadrer le projet\n\n- Objectifs TODO\n- Périmètre\n\n"
+            "## Jour 1 - Après-midi\n\n### 2. Suivre le projet\n\n- Tableau de bord\n")
+    write_course_file(site, course_text("ABC-DEF-1", body=body))
+    checked = command(copy, "check")
+    assert checked.returncode == 1
+    assert checked.stderr.splitlines()[:2] == [
+        "content/courses/ABC-DEF-1.md:22:13: error: 'TODO' left in the text",
+        "  hint: finish the sentence, then remove 'TODO'",
+    ]
+    # the parallel check of a large catalogue runs it too (rules go to the worker processes)
+    for n in range(2, 201):
+        write_course_file(site, course_text(f"ABC-DEF-{n}"))
+    checked = command(copy, "check")
+    assert "content/courses/ABC-DEF-1.md:22:13: error: 'TODO' left in the text" in checked.stderr
+    assert "1 error found" in checked.stderr
+    # not in the templates: the rule reads course files only
+    (site / "templates/robots.txt").write_text("# TODO\nUser-agent: *\nAllow: /\n", encoding="utf-8")
+    assert "templates/robots.txt" not in command(copy, "check").stderr

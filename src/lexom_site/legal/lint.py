@@ -36,7 +36,11 @@ __all__ = ["CGV_RULES", "FILE_RULES", "FileRule", "Finding", "LintFile", "LintTe
 # The registry. A new rule is one class (or, for the CGV, one function) and one entry here
 # (docs/legal-lint.md, "Adding a rule"). The findings of a file that fall at the same offset
 # are reported in this order (within their group, see lint_rule.py).
-FILE_RULES: tuple[type[FileRule], ...] = (CopyRule, EmailRule, UrlRule, HostRule, NameRule, PhraseRule, AmountRule)
+FILE_RULES: tuple[type[FileRule], ...] = (
+    CopyRule,  # copies of the CGV (lint_copies.py)
+    EmailRule, UrlRule, HostRule, NameRule, PhraseRule,  # facts declared once (lint_facts.py)
+    AmountRule,  # amounts declared once (lint_facts.py)
+)
 CGV_RULES: tuple[Callable[[Cgv], list[Diagnostic]], ...] = (check_structure,)
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".xml", ".j2", ".jinja", ".yaml", ".yml", ".json"}
@@ -91,7 +95,7 @@ def lint_inputs(config: SiteConfig, reader: Reader = read_source, *, skip_course
     """Every text the site is made of: content files and templates (course
     files aside with `skip_courses`, when the caller lints them itself)."""
     files, diagnostics = [], []
-    cgv_path = (config.legal_dir / "cgv.md").resolve()
+    cgv_path = config.cgv_file.resolve()
     for folder, kind in ((config.content_dir, "content"), (config.templates_dir, "template")):
         if not folder.is_dir():
             continue
