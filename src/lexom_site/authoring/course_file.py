@@ -1,6 +1,6 @@
 """Writing course files: the inverse of `inputs.course.parse_course`.
 
-`course_file_text` turns plain values into the text of a course file in the
+`course_file_lines` turns plain values into the lines of a course file in the
 project's own format (the front-matter fields in the order of
 `COURSE_FIELDS`, each written by its kind, then the programme with `##`
 half-days, `###` modules and `-` bullets), exactly as an editor would write
@@ -55,10 +55,6 @@ class CourseDraft:
     @property
     def ref(self) -> str:
         return self.values["ref"]
-
-
-def course_file_text(course: CourseDraft) -> str:
-    return "".join(line for line, _ in course_file_lines(course))
 
 
 def _front_matter(values: Mapping[str, Any], comments: bool = False) -> list[tuple[str, str]]:

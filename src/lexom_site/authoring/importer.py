@@ -108,7 +108,7 @@ def import_files(sheets: list[tuple[str, bytes]], dest_dir: Path, dest_dir_shown
     taken: dict[str, str] = {}
     for path, data in sheets:
         sheet = import_sheet(data, path, dest_dir_shown)
-        if sheet.draft is None or sheet.text is None:
+        if not sheet.ok:
             outcomes.append(Outcome(sheet, "", "failed"))
             continue
         target = dest_dir / f"{sheet.draft.ref}.md"
@@ -144,7 +144,6 @@ class ImportRun:
     """What `lexom-site import` did."""
 
     outcomes: tuple[Outcome, ...]
-    canonical_cgv: bool  # the project's CGV could be read (the pasted copies were compared with it)
 
     @property
     def failed(self) -> int:
@@ -169,4 +168,4 @@ def import_sheets(root: Path, files: list[Path], dest_dir: Path | None = None, *
             outcome = Outcome(sheet, outcome.dest, outcome.action,
                               diff_document(cgv, Document(sheet.path, sheet.cgv_lines, "line")))
         compared.append(outcome)
-    return ImportRun(tuple(compared), cgv is not None)
+    return ImportRun(tuple(compared))

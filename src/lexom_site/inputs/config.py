@@ -16,7 +16,7 @@ from typing import Mapping
 import yaml
 
 from ..diagnostics import BuildError, Diagnostic, display_path
-from ..paths import ASSETS_DIR, CGV_FILE, CONFIG_FILE, CONTENT_DIR, COURSES_DIR, LEGAL_DIR, TEMPLATES_DIR
+from ..paths import ASSETS_DIR, CGV_FILE, CONFIG_FILE, CONTENT_DIR, COURSES_DIR, TEMPLATES_DIR
 from .schema import Field, Pattern, Text, TextList, parse_mapping
 from .source import compose_yaml, decode_source
 
@@ -91,10 +91,6 @@ class SiteConfig:
     @property
     def courses_dir(self) -> Path:
         return self.root / COURSES_DIR
-
-    @property
-    def legal_dir(self) -> Path:
-        return self.root / LEGAL_DIR
 
     @property
     def cgv_file(self) -> Path:
