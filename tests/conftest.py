@@ -46,6 +46,7 @@ def course_text(ref: str = "ABC-DEF-1", **overrides: str) -> str:
         "audience": "audience: Chefs de projet",
         "teaching_methods": "teaching_methods:\n  - Exercices pratiques",
         "evaluation_methods": "evaluation_methods:\n  - QCM final",
+        "updated": "updated: 2026-11-23",
     }
     body = overrides.pop("body", "## Jour 1 - Matin\n\n### 1. Cadrer le projet\n\n- Objectifs\n- Périmètre\n\n"
                                  "## Jour 1 - Après-midi\n\n### 2. Suivre le projet\n\n- Tableau de bord\n")

@@ -95,7 +95,10 @@ def import_cycles(package_dir: Path = PACKAGE) -> list[str]:
     def visit(module: str, path: list[str]) -> None:
         for target in sorted(edges.get(module, ())):
             if target in path:
-                cycles.append(" -> ".join(path[path.index(target):] + [target]))
+                loop = path[path.index(target):]
+                first = loop.index(min(loop))  # each cycle told from its first module by name
+                loop = loop[first:] + loop[:first]
+                cycles.append(" -> ".join(loop + [loop[0]]))
             elif target not in done:
                 visit(target, path + [target])
         done.add(module)

@@ -97,7 +97,8 @@ def test_pdf_pages_are_a4_with_running_footer(real_build: Path, ref: str):
         assert size == pytest.approx(A4_PT, abs=0.1)
         text = " ".join(page.extract_text().split())
         cgv_started = cgv_started or "Conditions Générales de Vente : LEXOM" in text
-        footer = "LEXOM · Conditions générales de vente, version 1.0" if cgv_started else f"LEXOM · Réf. {ref}"
+        footer = ("LEXOM · Conditions générales de vente, version 1.0" if cgv_started
+                  else f"LEXOM · Réf. {ref} · Mis à jour le 23 novembre 2026")
         assert f"{footer} page {number} / {total}" in text
 
 

@@ -35,7 +35,7 @@ def test_missing_required_field(site):
     write_course(site, "ABC-DEF-1.md", course_text(title=""))
     code, lines = check(site)
     assert code == 1
-    assert lines[0] == "content/courses/ABC-DEF-1.md:2:1: error: required field 'title' is missing"
+    assert lines[0] == "content/courses/ABC-DEF-1.md:2:1: error: required field 'title' (Intitulé) is missing"
     assert lines[1].startswith("  hint: add a line 'title: ...'")
     assert lines[-1] == "1 error found; nothing was written."
 
@@ -44,7 +44,7 @@ def test_wrong_type_points_at_the_value(site):
     write_course(site, "ABC-DEF-1.md", course_text(duration_days="duration_days: deux"))
     code, lines = check(site)
     assert code == 1
-    assert lines[0] == "content/courses/ABC-DEF-1.md:6:16: error: 'duration_days' expected a whole number, found 'deux'"
+    assert lines[0] == "content/courses/ABC-DEF-1.md:6:16: error: 'duration_days' (Durée en jours) expected a whole number, found 'deux'"
 
 
 def test_unknown_field_suggests_the_right_name(site):
@@ -60,7 +60,7 @@ def test_colon_in_a_list_item_asks_for_quotes(site):
                  course_text(teaching_methods="teaching_methods:\n  - Présentations : concepts et outils"))
     code, lines = check(site)
     assert code == 1
-    assert lines[0] == ("content/courses/ABC-DEF-1.md:13:5: error: 'teaching_methods' list item expected a text, "
+    assert lines[0] == ("content/courses/ABC-DEF-1.md:13:5: error: 'teaching_methods' (Méthodes pédagogiques) list item expected a text, "
                         "found a field and its value (because of the ': ' after 'Présentations')")
     assert lines[1] == '  hint: a text containing ": " must be in double quotes, e.g. - "Présentations : concepts et outils"'
 
@@ -79,7 +79,7 @@ def test_bad_reference_and_file_name(site):
     code, lines = check(site)
     assert code == 1
     assert lines[0] == "content/courses/ABC-DEF-1.md:2:1: error: ref 'ABC-DEF-2' does not match the file name 'ABC-DEF-1.md'"
-    assert "content/courses/abc-x.md:2:6: error: 'ref' 'abc-x' is not in the expected form" in lines
+    assert "content/courses/abc-x.md:2:6: error: 'ref' (Référence) 'abc-x' is not in the expected form" in lines
 
 
 def test_module_numbering_and_day_order(site):
@@ -89,11 +89,11 @@ def test_module_numbering_and_day_order(site):
     code, lines = check(site)
     assert code == 1
     errors = [line for line in lines if ": error: " in line]
-    # the front matter takes lines 1-16, the body starts on line 18
+    # the front matter takes lines 1-17, the body starts on line 19
     assert errors == [
-        "content/courses/ABC-DEF-1.md:24:1: error: module 3 comes where module 2 was expected",
-        "content/courses/ABC-DEF-1.md:28:1: error: day 3 comes after day 1: expected day 2",
-        "content/courses/ABC-DEF-1.md:34:1: error: 'Jour 3 - Après-midi' has no module",
+        "content/courses/ABC-DEF-1.md:25:1: error: module 3 comes where module 2 was expected",
+        "content/courses/ABC-DEF-1.md:29:1: error: day 3 comes after day 1: expected day 2",
+        "content/courses/ABC-DEF-1.md:35:1: error: 'Jour 3 - Après-midi' has no module",
     ]
 
 
@@ -104,15 +104,15 @@ def test_module_without_bullets_and_repeated_half_day(site):
     code, lines = check(site)
     assert code == 1
     assert [line for line in lines if ": error: " in line] == [
-        "content/courses/ABC-DEF-1.md:20:1: error: module 1 has no bullet point",
-        "content/courses/ABC-DEF-1.md:26:1: error: 'Jour 1 - Matin' comes after 'Jour 1 - Matin'",
+        "content/courses/ABC-DEF-1.md:21:1: error: module 1 has no bullet point",
+        "content/courses/ABC-DEF-1.md:27:1: error: 'Jour 1 - Matin' comes after 'Jour 1 - Matin'",
     ]
 
 
 def test_duration_must_match_the_programme(site):
     write_course(site, "ABC-DEF-1.md", course_text(duration_days="duration_days: 3"))
     code, lines = check(site)
-    assert lines[0] == "content/courses/ABC-DEF-1.md:6:1: error: 'duration_days' is 3 but the programme has 1 day(s)"
+    assert lines[0] == "content/courses/ABC-DEF-1.md:6:1: error: 'duration_days' (Durée en jours) is 3 but the programme has 1 day(s)"
 
 
 def test_missing_closing_separator(site):
@@ -129,9 +129,9 @@ def test_every_error_of_every_file_in_one_run(site):
     errors = [line for line in lines if ": error: " in line]
     assert code == 1
     assert errors == [
-        "content/courses/ABC-DEF-1.md:2:1: error: required field 'title' is missing",
-        "content/courses/ABC-DEF-1.md:10:10: error: 'audience' is empty",
-        "content/courses/ABC-DEF-2.md:17:1: error: the programme is empty: no half-day 'Jour 1 - Matin' found after the front matter",
+        "content/courses/ABC-DEF-1.md:2:1: error: required field 'title' (Intitulé) is missing",
+        "content/courses/ABC-DEF-1.md:10:10: error: 'audience' (Public visé) is empty",
+        "content/courses/ABC-DEF-2.md:18:1: error: the programme is empty: no half-day 'Jour 1 - Matin' found after the front matter",
     ]
     assert lines[-1] == "3 errors found; nothing was written."
 

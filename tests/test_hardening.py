@@ -108,11 +108,11 @@ def test_03_duplicate_key_names_both_lines(published: Path):
 def test_04_yaml_1_1_surprises_are_schema_errors(published: Path):
     write_course(published, course_text(duration_days="duration_days: 010"))
     assert build_fails(published) == [
-        f"{COURSE}:6:16: error: 'duration_days' expected a whole number, found '010'",
+        f"{COURSE}:6:16: error: 'duration_days' (Durée en jours) expected a whole number, found '010'",
         "  hint: remove the leading zero",
     ]
     write_course(published, course_text(duration_days="duration_days: yes"))
-    assert build_fails(published)[0] == f"{COURSE}:6:16: error: 'duration_days' expected a whole number, found 'yes'"
+    assert build_fails(published)[0] == f"{COURSE}:6:16: error: 'duration_days' (Durée en jours) expected a whole number, found 'yes'"
     cgv = published / "content/legal/cgv.md"
     cgv.write_text(cgv.read_text().replace("effective_date: 2026-11-22", "effective_date: 2026-02-30"))
     write_course(published, course_text())
@@ -161,7 +161,7 @@ def test_06_missing_closing_separator_and_list_front_matter(published: Path):
 def test_07_missing_required_field(published: Path):
     write_course(published, course_text(audience=""))
     assert build_fails(published) == [
-        f"{COURSE}:2:1: error: required field 'audience' is missing",
+        f"{COURSE}:2:1: error: required field 'audience' (Public visé) is missing",
         "  hint: add a line 'audience: ...' (who the course is for) e.g. 'audience: Tout public'",
     ]
 
@@ -176,9 +176,9 @@ def test_08_two_files_cannot_hold_one_reference(published: Path):
     assert build_fails(published) == [
         "content/courses/ABC-DEF-2.md:2:1: error: ref 'ABC-DEF-1' does not match the file name 'ABC-DEF-2.md'",
         "  hint: rename the file to ABC-DEF-1.md, or correct the reference",
-        "content/courses/abc-def-1.md:2:6: error: 'ref' 'abc-def-1' is not in the expected form",
+        "content/courses/abc-def-1.md:2:6: error: 'ref' (Référence) 'abc-def-1' is not in the expected form",
         "  hint: write it like RCL-RCL-14",
-        "content/courses/ÉCO-DEF-1.md:2:6: error: 'ref' 'ÉCO-DEF-1' is not in the expected form",
+        "content/courses/ÉCO-DEF-1.md:2:6: error: 'ref' (Référence) 'ÉCO-DEF-1' is not in the expected form",
         "  hint: write it like RCL-RCL-14",
     ]
 
@@ -190,13 +190,13 @@ def test_09_references_that_could_escape_the_output_folder(published: Path):
     write_course(published, course_text('"A\\0B"'), "content/courses/C.md")
     write_course(published, course_text("A" * 300), "content/courses/D.md")
     assert build_fails(published) == [
-        "content/courses/A.md:2:6: error: 'ref' '../x' is not in the expected form",
+        "content/courses/A.md:2:6: error: 'ref' (Référence) '../x' is not in the expected form",
         "  hint: write it like RCL-RCL-14",
-        "content/courses/B.md:2:6: error: 'ref' '/x' is not in the expected form",
+        "content/courses/B.md:2:6: error: 'ref' (Référence) '/x' is not in the expected form",
         "  hint: write it like RCL-RCL-14",
-        "content/courses/C.md:2:6: error: 'ref' contains an invisible control character (U+0000)",
+        "content/courses/C.md:2:6: error: 'ref' (Référence) contains an invisible control character (U+0000)",
         "  hint: retype the value; it was probably pasted from another program",
-        "content/courses/D.md:2:6: error: 'ref' is too long (300 characters; at most 60)",
+        "content/courses/D.md:2:6: error: 'ref' (Référence) is too long (300 characters; at most 60)",
     ]
 
 
@@ -236,18 +236,18 @@ NASTY_BODY = """\
 def test_10_11_dropped_links_and_local_files_are_reported(published: Path):
     write_course(published, course_text(body=NASTY_BODY))
     assert build_fails(published) == [
-        f"{COURSE}:24:8: error: link to 'javascript:alert(1)' is not allowed: it would be dropped",
+        f"{COURSE}:25:8: error: link to 'javascript:alert(1)' is not allowed: it would be dropped",
         "  hint: links may point to https://, http://, mailto: or tel: addresses",
-        f"{COURSE}:30:3: error: link to 'data:text/html,<b>x</b>' is not allowed: it would be dropped",
+        f"{COURSE}:31:3: error: link to 'data:text/html,<b>x</b>' is not allowed: it would be dropped",
         "  hint: links may point to https://, http://, mailto: or tel: addresses",
-        f"{COURSE}:31:3: error: link to 'file:///etc/passwd' is not allowed: it would be dropped",
+        f"{COURSE}:32:3: error: link to 'file:///etc/passwd' is not allowed: it would be dropped",
         "  hint: links may point to https://, http://, mailto: or tel: addresses",
-        f"{COURSE}:32:3: error: link to '../../etc/passwd' is not allowed: it points to a path outside the "
+        f"{COURSE}:33:3: error: link to '../../etc/passwd' is not allowed: it points to a path outside the "
         "project, not to a web address",
         "  hint: link to a web address (https://...) instead",
-        f"{COURSE}:33:3: error: image 'assets/logo.png' is not allowed in a course file",
+        f"{COURSE}:34:3: error: image 'assets/logo.png' is not allowed in a course file",
         "  hint: course sheets hold text only; pictures belong to the templates and assets/",
-        f"{COURSE}:34:3: error: link to 'programme.pdf' is not allowed: it points to a local file, not to a web "
+        f"{COURSE}:35:3: error: link to 'programme.pdf' is not allowed: it points to a local file, not to a web "
         "address",
         "  hint: link to a web address (https://...) instead",
     ]
@@ -300,13 +300,13 @@ def test_12_huge_file_and_alias_bomb_are_refused_quickly(published: Path):
     write_course(published, course_text() + "- x\n" * 1_000_000)
     started = time.perf_counter()
     assert build_fails(published) == [
-        f"{COURSE}: error: file is too large (4,000,424 bytes; the limit is 1,000,000)",
+        f"{COURSE}: error: file is too large (4,000,444 bytes; the limit is 1,000,000)",
         "  hint: a course file holds one course sheet; split or shorten it",
     ]
     bomb = "\n".join(f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * 9) + "]" for i in range(1, 12))
     write_course(published, course_text(extra="l0: &l0 [x]\n" + bomb))
     assert build_fails(published) == [
-        f"{COURSE}:16:5: error: the front matter is not valid YAML: anchors and aliases ('&name', '*name') "
+        f"{COURSE}:17:5: error: the front matter is not valid YAML: anchors and aliases ('&name', '*name') "
         "are not allowed here",
         "  hint: write each value out in full",
     ]

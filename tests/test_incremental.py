@@ -124,7 +124,7 @@ def test_page_numbers_count_the_whole_sheet_whatever_the_course_length(project: 
         pages = page_texts((project / f"public/pdf/{ref}.pdf").read_bytes(), margin_band=0)
         total = len(pages)
         for number, text in enumerate(pages, start=1):
-            footer = f"LEXOM · Réf. {ref}" if number <= course_pages else \
+            footer = f"LEXOM · Réf. {ref} · Mis à jour le 23 novembre 2026" if number <= course_pages else \
                 "LEXOM · Conditions générales de vente, version 1.0"
             assert " ".join(text.split()).endswith(f"{footer} page {number} / {total}"), (ref, number, text[-80:])
         assert pages[course_pages].lstrip().startswith("Conditions Générales de Vente : LEXOM")
@@ -179,7 +179,7 @@ def test_a_large_catalogue_is_checked_in_parallel_with_the_same_messages(site: P
     result = CliRunner().invoke(main, ["check", "--root", str(site)])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].endswith(
-        "content/courses/ABC-DEF-7.md:6:16: error: 'duration_days' expected a whole number, found 'deux'")
+        "content/courses/ABC-DEF-7.md:6:16: error: 'duration_days' (Durée en jours) expected a whole number, found 'deux'")
 
 
 def test_a_rebuild_knows_beforehand_how_few_sheets_it_may_make(project: Path):

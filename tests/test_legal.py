@@ -53,8 +53,8 @@ def test_a_pasted_cgv_paragraph_in_a_course_is_an_error_at_its_lines(site: Path)
     assert result.exit_code == 1
     # front matter: lines 1-16; body from line 18; the pasted passage is on lines 24-26
     assert errors(result) == [
-        "content/courses/ABC-DEF-1.md:24:1: error: lines 24-26 copy the CGV (clause 3.5 « Cas d'annulation »)",
-        "content/courses/ABC-DEF-1.md:24:1: error: text outside a bullet list inside the programme"]
+        "content/courses/ABC-DEF-1.md:25:1: error: lines 25-27 copy the CGV (clause 3.5 « Cas d'annulation »)",
+        "content/courses/ABC-DEF-1.md:25:1: error: text outside a bullet list inside the programme"]
     assert "the CGV lives only in content/legal/cgv.md" in result.stderr
 
 
@@ -65,7 +65,7 @@ def test_a_slightly_altered_copy_with_other_spacing_is_still_found(site: Path):
     write_tree(site, "-- content/courses/ABC-DEF-1.md --\n" + course_text(body=body_with(f"- {altered}")))
     result = invoke("check", "--root", str(site))
     assert errors(result) == [
-        "content/courses/ABC-DEF-1.md:24:3: error: line 24 copy the CGV (clause 3.5 « Cas d'annulation »)"]
+        "content/courses/ABC-DEF-1.md:25:3: error: line 25 copy the CGV (clause 3.5 « Cas d'annulation »)"]
 
 
 def test_a_copy_in_a_template_is_an_error(site: Path):
@@ -113,11 +113,11 @@ def test_wrong_domain_company_name_and_court(site: Path):
         "- Plus d'informations sur www.lexom.com\n- Formation LEXSOM\n- Tribunal de commerce d'Aubenas")))
     result = invoke("check", "--root", str(site))
     assert errors(result) == [
-        "content/courses/ABC-DEF-1.md:24:27: error: 'www.lexom.com' is not a declared address: "
+        "content/courses/ABC-DEF-1.md:25:27: error: 'www.lexom.com' is not a declared address: "
         "did you mean www.lexom.fr?",
-        "content/courses/ABC-DEF-1.md:25:13: error: 'LEXSOM' looks like the declared company.name 'LEXOM': "
+        "content/courses/ABC-DEF-1.md:26:13: error: 'LEXSOM' looks like the declared company.name 'LEXOM': "
         "did you mean LEXOM?",
-        "content/courses/ABC-DEF-1.md:26:3: error: 'Tribunal de commerce d'Aubenas' looks like the declared court: "
+        "content/courses/ABC-DEF-1.md:27:3: error: 'Tribunal de commerce d'Aubenas' looks like the declared court: "
         "did you mean 'Tribunal de commerce d'AUBENAS'?",
     ]
 
@@ -126,7 +126,7 @@ def test_a_declared_amount_with_another_value_is_an_error(site: Path):
     write_tree(site, "-- content/courses/ABC-DEF-1.md --\n" + course_text(body=body_with(
         "- Inscription confirmée à réception d'un acompte de 40 % du prix")))
     result = invoke("check", "--root", str(site))
-    assert errors(result) == ["content/courses/ABC-DEF-1.md:24:53: error: '40 %' differs from the declared "
+    assert errors(result) == ["content/courses/ABC-DEF-1.md:25:53: error: '40 %' differs from the declared "
                               "deposit (30 %): did you mean 30 %?"]
 
 
@@ -237,7 +237,7 @@ def test_a_registered_rule_is_run_and_reported_like_the_others(site: Path, monke
     write_tree(site, "-- content/courses/ABC-DEF-1.md --\n" + course_text(body=body_with("- TODO")))
     result = invoke("check", "--root", str(site))
     assert result.exit_code == 1
-    assert "content/courses/ABC-DEF-1.md:24:3: error: 'TODO' left in the text" in errors(result)
+    assert "content/courses/ABC-DEF-1.md:25:3: error: 'TODO' left in the text" in errors(result)
 
 
 # --- legal-diff ------------------------------------------------------------------------------------------

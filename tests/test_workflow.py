@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import signal
@@ -108,6 +109,19 @@ def test_new_course_writes_a_valid_commented_file_and_refuses_a_taken_reference(
         if spec.required:
             assert f"# {spec.description}\n{spec.name}:" in text  # every field present and explained
     assert 'title: "Excel : débuter"' in text and "## Jour 2 - Après-midi" in text
+    assert f"\nupdated: {dt.date.today().isoformat()}\n" in text
+    # valid, but `check` refuses what is left to write, at each line
+    checked = runner.invoke(main, ["check", "--root", str(site)])
+    problems = [line for line in checked.stderr.splitlines() if ": error: " in line]
+    placeholders = [n for n, line in enumerate(text.splitlines(), 1) if "à compléter" in line.casefold()]
+    assert [int(line.split(":")[1]) for line in problems] == placeholders
+    assert all("« À compléter » is still here: `new course` left it for you to write" in line for line in problems)
+    completed = "\n".join(line if "à compléter" not in line.casefold() else
+                          line[: line.casefold().index("à compléter")] + "Texte réel" for line in text.splitlines())
+    (site / "content/courses/ABC-NEW-1.md").write_text(completed.replace("### 1. Texte réel", "### 1. Découvrir")
+                                                      .replace("### 2. Texte réel", "### 2. Pratiquer")
+                                                      .replace("### 3. Texte réel", "### 3. Approfondir")
+                                                      .replace("### 4. Texte réel", "### 4. Conclure") + "\n")
     assert runner.invoke(main, ["check", "--root", str(site)]).exit_code == 0
     again = runner.invoke(main, ["new", "course", "ABC-NEW-1", "--root", str(site), "--title", "Autre"])
     assert again.exit_code == 1

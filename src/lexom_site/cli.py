@@ -8,6 +8,7 @@ Exit codes: 0 success, 1 problems in the sources (printed as
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import os
 import signal
@@ -77,6 +78,9 @@ def guarded(command: Callable) -> Callable:
         except KeyboardInterrupt:
             click.echo("Interrupted: nothing was written; the previous output is unchanged.", err=True)
             sys.exit(130)
+        except BrokenPipeError:  # the reader of the output stopped reading (`| head`): not an error of ours
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
         except Exception as exc:  # a bug of ours, not a content error
             if os.environ.get("LEXOM_SITE_DEBUG"):
                 raise
@@ -114,8 +118,10 @@ def main(quiet: bool, verbose: bool) -> None:
 
 @main.command()
 @ROOT_OPTION
+@click.option("--strict", is_flag=True, help="A course lacking an item Qualiopi requires is an error too "
+              "(see `lexom-site audit`); also when site.yaml says `strict: true`.")
 @guarded
-def check(root: Path) -> None:
+def check(root: Path, strict: bool) -> None:
     """Validate every course file and the CGV; write nothing.
 
     Prints every problem as path:line:col: error: message and exits 1 if
@@ -124,7 +130,7 @@ def check(root: Path) -> None:
     from .build.project import load_project
 
     try:
-        project = load_project(root)
+        project = load_project(root, strict=strict or None)
     except BuildError as exc:
         _report(exc.diagnostics)
         sys.exit(1)
@@ -152,11 +158,13 @@ def _shard(ctx, param, value: str | None) -> tuple[int, int] | None:
               help="Worker processes for the PDF sheets  [default: one per CPU core]")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Build cache  [default: .lexom-site-cache beside the output folder]")
+@click.option("--strict", is_flag=True, help="Refuse to build while a course lacks an item Qualiopi requires "
+              "(see `lexom-site audit`); also when site.yaml says `strict: true`.")
 @click.option("--shard", metavar="K/N", callback=_shard, default=None,
               help="Only make the PDF sheets of part K of N of the catalogue, into the cache; publish nothing "
                    "(to split a large build over CI jobs, see docs/performance.md).")
 @guarded
-def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_dir: Path | None,
+def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_dir: Path | None, strict: bool,
           shard: tuple[int, int] | None) -> None:
     """Validate, then build the HTML site and the PDF sheets into public/.
 
@@ -181,7 +189,7 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
 
     try:
         report = build_site(root, out, pdf=not no_pdf, jobs=jobs, cache_dir=cache_dir, shard=shard,
-                            progress=progress)
+                            progress=progress, strict=strict)
     except BuildError as exc:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -197,6 +205,30 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
              f"({report.reused} file(s) unchanged) in {report.seconds:.1f} s.")
     for stage, seconds in report.stages.items():
         detail(f"  {stage}: {seconds:.2f} s")
+
+
+@main.command()
+@ROOT_OPTION
+@click.option("--format", "form", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="text: a table per course; json: for dashboards; github: missing items as warning annotations.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when items are missing (to show them without failing).")
+@guarded
+def audit(root: Path, form: str, exit_zero: bool) -> None:
+    """List, for every course, the items Qualiopi asks it to publish
+    (indicator 1, and 2 and 3 where they apply) and the company facts of
+    site.yaml: given by the course file, inherited from site.yaml or a
+    default, or missing. Exit status 1 when anything is missing.
+    """
+    from .build.audit import audit_project
+
+    try:
+        report = audit_project(root)
+    except BuildError as exc:
+        _report(exc.diagnostics)
+        sys.exit(1)
+    for line in report.lines(form):
+        click.echo(line)
+    sys.exit(1 if report.missing and not exit_zero else 0)
 
 
 @main.command("legal-diff")
@@ -232,8 +264,11 @@ def legal_diff(root: Path, files: tuple[Path, ...]) -> None:
               help="Folder for the course files  [default: ROOT/content/courses]")
 @click.option("--force", is_flag=True, help="Replace a course file that already exists and differs.")
 @click.option("--dry-run", is_flag=True, help="Show what would be written; write nothing.")
+@click.option("--updated", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date of last update written in the course files (YYYY-MM-DD)  [default: today]")
 @guarded
-def import_(root: Path, files: tuple[Path, ...], dest: Path | None, force: bool, dry_run: bool) -> None:
+def import_(root: Path, files: tuple[Path, ...], dest: Path | None, force: bool, dry_run: bool,
+            updated: dt.datetime | None) -> None:
     """Turn legacy course sheets (text exports of the old catalogue) into
     course files named after their reference.
 
@@ -245,7 +280,8 @@ def import_(root: Path, files: tuple[Path, ...], dest: Path | None, force: bool,
     """
     from .authoring.importer import import_sheets
 
-    run = import_sheets(root, list(files), dest, force=force, dry_run=dry_run)
+    run = import_sheets(root, list(files), dest, force=force, dry_run=dry_run,
+                        updated=updated.date() if updated else None)
     for outcome in run.outcomes:
         sheet = outcome.sheet
         _report(list(sheet.diagnostics), summary=False)

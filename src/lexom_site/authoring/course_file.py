@@ -12,6 +12,7 @@ and `write_new_course` writes it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,14 +98,18 @@ NEW_COURSE_HEADER = """\
 NEW_COURSE_INTRO = "A l'issue de la formation, les participants seront capables de :"
 
 
-def new_course_text(ref: str, title: str, category: str, subcategory: str, days: int) -> str:
+def new_course_text(ref: str, title: str, category: str, subcategory: str, days: int, updated: dt.date) -> str:
     """A valid course file with every field present and commented, to be
     completed by an editor: the values given, and for the other fields what
     their declaration says to write (`placeholder`)."""
-    given = {"ref": ref, "title": title, "category": category, "subcategory": subcategory, "duration_days": days}
+    given = {"ref": ref, "title": title, "category": category, "subcategory": subcategory, "duration_days": days,
+             "updated": updated}
     values = {spec.name: given.get(spec.name, spec.placeholder) for spec in COURSE_FIELDS
               if spec.name in given or spec.placeholder is not None}
     front = [line for line, _ in _front_matter(values, comments=True)]
+    optional = [spec.name for spec in COURSE_FIELDS if spec.indicator and spec.name not in values]
+    front += ["# Optional facts that sales and Qualiopi ask for (docs/content-format.md; `lexom-site audit`",
+              "# lists those still missing): " + ", ".join(optional)]
     halves = []
     number = 0
     for day in range(1, days + 1):
@@ -116,7 +121,8 @@ def new_course_text(ref: str, title: str, category: str, subcategory: str, days:
             + NEW_COURSE_INTRO + "\n\n" + "\n".join(halves))
 
 
-def write_new_course(root: Path, ref: str, title: str, category: str, subcategory: str, days: int) -> str:
+def write_new_course(root: Path, ref: str, title: str, category: str, subcategory: str, days: int,
+                     updated: dt.date | None = None) -> str:
     """Write content/courses/REF.md for `lexom-site new course`; the path as
     shown. Writes nothing and raises Refused for a reference that is malformed
     or taken, BuildError for values a course file cannot carry (or an invalid
@@ -132,8 +138,8 @@ def write_new_course(root: Path, ref: str, title: str, category: str, subcategor
     if existing:
         raise Refused(f"{display_path(existing[0], config.root)} already exists: the reference {ref} is taken; "
                       "nothing was written")
-    text = new_course_text(ref, title, category, subcategory, days)
-    _, problems = parse_course(Source(shown, text), expected_ref=ref)
+    text = new_course_text(ref, title, category, subcategory, days, updated or dt.date.today())
+    _, problems = parse_course(Source(shown, text), expected_ref=ref, placeholders=True)
     if problems:  # a title YAML or Markdown cannot carry, say
         raise BuildError(problems)
     config.courses_dir.mkdir(parents=True, exist_ok=True)

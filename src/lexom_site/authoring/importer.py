@@ -11,12 +11,14 @@ gives no course file; the other sheets are still imported.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import BuildError, Diagnostic, display_path
 from ..files import write_atomic
-from ..inputs.config import load_config
+from ..inputs.catalogue import course_problems
+from ..inputs.config import SiteConfig, load_config
 from ..inputs.course import parse_course
 from ..inputs.fields import COURSE_FIELDS
 from ..inputs.markdown import plain_inline
@@ -44,15 +46,20 @@ class ImportedSheet:
         return self.text is not None
 
 
-def import_sheet(data: bytes, path: str, dest_dir_shown: str = "content/courses") -> ImportedSheet:
-    """One legacy sheet -> the text of its course file, checked as `check` would."""
-    draft, diagnostics, cgv_lines = read_sheet(decode_legacy(data), path)
+def import_sheet(data: bytes, path: str, dest_dir_shown: str = "content/courses", *, updated: dt.date | None = None,
+                 config: SiteConfig | None = None) -> ImportedSheet:
+    """One legacy sheet -> the text of its course file, checked as `check`
+    would (with the site's settings when `config` is given); `updated`: the
+    date written as its last update (today's by default)."""
+    draft, diagnostics, cgv_lines = read_sheet(decode_legacy(data), path, updated or dt.date.today())
     if draft is None:
         return ImportedSheet(path, None, None, tuple(diagnostics), cgv_lines)
     dest_shown = f"{dest_dir_shown.rstrip('/')}/{draft.ref}.md"
     lines = course_file_lines(draft)
     text = "".join(line for line, _ in lines)
     course, problems = parse_course(Source(dest_shown, text), expected_ref=draft.ref)
+    if course is not None and config is not None:
+        problems = course_problems(course, config)
     for problem in problems:  # the sheet's own structure (numbering, days...) as `check` sees it
         origin = lines[problem.line - 1][1] if 0 < problem.line <= len(lines) else 0
         diagnostics.append(Diagnostic(path, origin, 0, f"{problem.message} (the course file would not be valid)",
@@ -70,6 +77,8 @@ def _texts(values, intro: tuple[str, ...], half_days) -> list[str]:
     texts: list[str] = []
     for spec in COURSE_FIELDS:
         value = values(spec.name)
+        if value is None:
+            continue
         if type(spec.kind) is Text:  # (a Pattern is not Markdown)
             texts.append(value)
         elif isinstance(spec.kind, TextList):
@@ -101,13 +110,13 @@ class Outcome:
 
 
 def import_files(sheets: list[tuple[str, bytes]], dest_dir: Path, dest_dir_shown: str, *, force: bool,
-                 dry_run: bool) -> list[Outcome]:
+                 dry_run: bool, updated: dt.date | None = None, config: SiteConfig | None = None) -> list[Outcome]:
     """Import every (shown path, bytes) sheet; write each good one to
     dest_dir/REF.md, never over a different file unless `force`."""
     outcomes: list[Outcome] = []
     taken: dict[str, str] = {}
     for path, data in sheets:
-        sheet = import_sheet(data, path, dest_dir_shown)
+        sheet = import_sheet(data, path, dest_dir_shown, updated=updated, config=config)
         if not sheet.ok:
             outcomes.append(Outcome(sheet, "", "failed"))
             continue
@@ -151,14 +160,19 @@ class ImportRun:
 
 
 def import_sheets(root: Path, files: list[Path], dest_dir: Path | None = None, *, force: bool = False,
-                  dry_run: bool = False) -> ImportRun:
+                  dry_run: bool = False, updated: dt.date | None = None) -> ImportRun:
     """Import legacy sheets into course files (in content/courses/ unless
-    `dest_dir`), and compare the CGV pasted in each with the canonical CGV."""
+    `dest_dir`), and compare the CGV pasted in each with the canonical CGV.
+    `updated`: the date of last update the course files say (today's by default)."""
     dest_dir = dest_dir if dest_dir is not None else root / COURSES_DIR
-    outcomes = import_files([(str(path), path.read_bytes()) for path in files], dest_dir,
-                            display_path(dest_dir, root), force=force, dry_run=dry_run)
     try:
-        cgv = load_cgv(load_config(root))
+        config = load_config(root)
+    except BuildError:
+        config = None
+    outcomes = import_files([(str(path), path.read_bytes()) for path in files], dest_dir,
+                            display_path(dest_dir, root), force=force, dry_run=dry_run, updated=updated, config=config)
+    try:
+        cgv = load_cgv(config) if config is not None else None
     except BuildError:
         cgv = None
     compared = []

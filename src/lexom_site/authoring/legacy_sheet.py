@@ -22,6 +22,7 @@ reads into course files.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ from ..inputs.fields import REF_PATTERN
 from ..inputs.programme import AFTERNOON, MORNING
 from ..inputs.source import decode_lenient
 from .course_file import CourseDraft, HalfDayDraft, ModuleDraft
+from .legacy_facts import FIELD_SECTIONS as FACT_FIELDS
+from .legacy_facts import SECTION_KEYS as FACT_SECTIONS
+from .legacy_facts import read_facts
 
 # --- reading ---------------------------------------------------------------------------------------------------
 
@@ -242,8 +246,10 @@ def _programme(reader: _Reader, lines: list[Line]) -> tuple[tuple[str, ...], tup
     return tuple(intro), tuple(halves)
 
 
-def read_sheet(text: str, path: str) -> tuple[CourseDraft | None, list[Diagnostic], tuple[tuple[int, str], ...]]:
-    """Understand one legacy sheet: (the course, problems, the pasted CGV lines)."""
+def read_sheet(text: str, path: str, updated: dt.date
+               ) -> tuple[CourseDraft | None, list[Diagnostic], tuple[tuple[int, str], ...]]:
+    """Understand one legacy sheet: (the course, problems, the pasted CGV lines);
+    `updated`: the date the course file says it was last updated."""
     lines = _lines(text)
     reader = _Reader(path, lines)
     cgv_at = next((i for i, line in enumerate(lines) if key(line.text).startswith(CGV_KEY)), len(lines))
@@ -301,7 +307,8 @@ def read_sheet(text: str, path: str) -> tuple[CourseDraft | None, list[Diagnosti
     pending: list[Line] = []
     for line in rest:
         is_item = bool(_BULLET.match(line.text) or _MODULE.match(line.text))
-        name = SECTION_KEYS.get(key(line.text)) if line.text and not is_item else None
+        name = (SECTION_KEYS.get(key(line.text)) or FACT_SECTIONS.get(key(line.text))
+                if line.text and not is_item else None)
         if name == METHODS and current == PEDAGOGY and not any(l.text for l in sections[PEDAGOGY][1]):
             sections[METHODS] = sections.pop(PEDAGOGY)  # « Pédagogie » then « Méthodes pédagogiques »: one section
             current = METHODS
@@ -341,18 +348,22 @@ def read_sheet(text: str, path: str) -> tuple[CourseDraft | None, list[Diagnosti
     audience = _paragraph(reader, AUDIENCE, *sections[AUDIENCE])
     methods = _bullets(reader, METHODS, sections[METHODS][1])
     evaluation = _bullets(reader, EVALUATION, sections[EVALUATION][1])
+    practical = {name: _paragraph(reader, name, *sections[name]) for name in FACT_SECTIONS.values()
+                 if name in sections}
+    facts = read_facts(practical, lambda name, message: reader.warning(sections[name][0], message))
     if any(d.is_error for d in reader.diagnostics):
         return None, reader.diagnostics, cgv_lines
     draft = CourseDraft(
         values={"ref": ref, "title": title_line.text, "category": header["category"],
                 "subcategory": header["subcategory"], "duration_days": days, "objectives": objectives,
                 "prerequisites": prerequisites, "audience": audience, "teaching_methods": methods,
-                "evaluation_methods": evaluation},
+                "evaluation_methods": evaluation, "updated": updated, **facts},
         intro=intro, half_days=half_days,
         origins=(("ref", header_line.number), ("title", title_line.number), ("category", header_line.number),
                  ("subcategory", header_line.number), ("duration_days", first.number),
                  *((field_name, sections[section][0].number) for field_name, section in (
                      ("objectives", OBJECTIVES), ("intro", PROGRAMME), ("prerequisites", PREREQUISITES),
-                     ("audience", AUDIENCE), ("teaching_methods", METHODS), ("evaluation_methods", EVALUATION)))),
+                     ("audience", AUDIENCE), ("teaching_methods", METHODS), ("evaluation_methods", EVALUATION))),
+                 *((name, sections[FACT_FIELDS[name]][0].number) for name in facts)),
     )
     return draft, reader.diagnostics, cgv_lines

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def build_site(root: Path, out_dir: Path | None = None, *, pdf: bool = True, jobs: int | None = None,
                cache_dir: Path | None = None, shard: tuple[int, int] | None = None,
-               progress: Callable[[str, int, int], None] | None = None) -> BuildReport:
+               progress: Callable[[str, int, int], None] | None = None, strict: bool = False) -> BuildReport:
     """`lexom-site build`: the cheap up-to-date check first (nothing else is
     loaded when nothing changed), then the PDF workers, started before the
     build's own modules are even imported (loading WeasyPrint in them is the
@@ -31,7 +31,7 @@ def build_site(root: Path, out_dir: Path | None = None, *, pdf: bool = True, job
     root, out_dir, cache_dir = locations(root, out_dir, cache_dir)
     freshness = None
     if shard is None:
-        freshness = check_freshness(root, out_dir, cache_dir, pdf=pdf)
+        freshness = check_freshness(root, out_dir, cache_dir, pdf=pdf, strict=strict)
         if freshness.done:
             return BuildReport(out_dir, 0, 0, len(freshness.cache.outputs), time.perf_counter() - started,
                                up_to_date=True)
@@ -43,4 +43,4 @@ def build_site(root: Path, out_dir: Path | None = None, *, pdf: bool = True, job
         from .pipeline import build
 
         return build(root, out_dir, pdf=pdf, progress=progress, jobs=jobs, cache_dir=cache_dir, shard=shard,
-                     freshness=freshness, pool=pool)
+                     freshness=freshness, pool=pool, strict=strict)

@@ -79,6 +79,7 @@ class Run:
     stack: contextlib.ExitStack  # what to stop or remove if the build stops before the end
     timer: Timer
     pdf: bool = True
+    strict: bool = False  # refuse courses lacking an item Qualiopi requires (besides site.yaml's `strict`)
     jobs: int | None = None
     progress: Progress | None = None
     pool: PdfPool | None = None

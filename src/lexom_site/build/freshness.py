@@ -37,10 +37,10 @@ def _input_digests(root: Path) -> list[tuple[str, str]]:
     return digests
 
 
-def _fingerprint(digests: list[tuple[str, str]], pdf: bool) -> str:
+def _fingerprint(digests: list[tuple[str, str]], pdf: bool, strict: bool) -> str:
     """`<all inputs>.<all inputs but the course files>`: the second part tells
     whether only course files changed since the last build."""
-    common = (code_key(), f"pdf={pdf}")
+    common = (code_key(), f"pdf={pdf}", f"strict={strict}")
     return (combine(*common, *(f"{p}:{d}" for p, d in digests)) + "."
             + combine(*common, *(f"{p}:{d}" for p, d in digests if not p.startswith(_COURSES))))
 
@@ -83,14 +83,14 @@ class Freshness:
 
 
 def check_freshness(root: Path, out_dir: Path | None = None, cache_dir: Path | None = None, *,
-                    pdf: bool = True) -> Freshness:
+                    pdf: bool = True, strict: bool = False) -> Freshness:
     """Did the last build use exactly these inputs, and are its outputs intact?
     Cheap (hashes only), so that a build with nothing to do costs next to
     nothing; what it found also tells the build to come where to start."""
     root, out_dir, cache_dir = locations(root, out_dir, cache_dir)
     cache = BuildCache.open(cache_dir, out_dir.name)
     digests = _input_digests(root)
-    fingerprint = _fingerprint(digests, pdf)
+    fingerprint = _fingerprint(digests, pdf, strict)
     if cache.fingerprint == fingerprint and outputs_intact(out_dir, cache.outputs):
         return Freshness(True, fingerprint, (), cache, dict(digests))
     changed = None

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import glob
 import os
-import re
 import sys
 from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
 from ..files import read_bytes, sha256
+from ..inputs.template_refs import template_references
 
 
 def combine(*parts: str) -> str:
@@ -52,9 +52,6 @@ def _text_libraries() -> list[str]:
     return found
 
 
-_TEMPLATE_REFERENCE = re.compile(r"""\{%-?\s*(extends|include|import|from)\s+(?:(["'])(?P<name>[^"']+)\2)?""")
-
-
 def template_keys(templates_dir: Path, digests: dict[str, str]) -> dict[str, str]:
     """A key per template: the hashes of the template and of every template it
     extends, includes or imports, transitively. `digests` maps template names
@@ -63,8 +60,8 @@ def template_keys(templates_dir: Path, digests: dict[str, str]) -> dict[str, str
     direct: dict[str, set[str]] = {}
     for name in digests:
         source = (read_bytes(templates_dir / name) or b"").decode("utf-8", errors="replace")
-        references = [m["name"] for m in _TEMPLATE_REFERENCE.finditer(source)]
-        direct[name] = set(digests) if any(r is None for r in references) else set(references)
+        references = template_references(source)
+        direct[name] = set(digests) if references is None else references
     keys = {}
     for name in digests:
         seen, stack = set(), [name]

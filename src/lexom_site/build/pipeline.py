@@ -52,18 +52,19 @@ OUTPUTS: tuple[OutputKind, ...] = (
 
 def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress: Progress | None = None,
           jobs: int | None = None, cache_dir: Path | None = None, shard: tuple[int, int] | None = None,
-          freshness: Freshness | None = None, pool: PdfPool | None = None) -> BuildReport:
+          freshness: Freshness | None = None, pool: PdfPool | None = None, strict: bool = False) -> BuildReport:
     """Validate, then make every output that changed and publish the whole site into `out_dir`.
 
     `shard=(k, n)` makes only the PDF sheets of the k-th of n parts of the
     catalogue, into the cache, and publishes nothing (see docs/performance.md).
     `freshness`: what `check_freshness` just found, when the caller asked;
-    `pool`: PDF workers the caller started already."""
+    `pool`: PDF workers the caller started already; `strict`: refuse a course
+    lacking an item Qualiopi requires (also when site.yaml says `strict: true`)."""
     timer = Timer()
     root, out_dir, cache_dir = locations(root, out_dir, cache_dir)
     check_output_dir(out_dir, root)
     if freshness is None:
-        freshness = check_freshness(root, out_dir, cache_dir, pdf=pdf)
+        freshness = check_freshness(root, out_dir, cache_dir, pdf=pdf, strict=strict)
     if shard is None and freshness.done:
         timer.lap("plan")
         return BuildReport(out_dir, 0, 0, len(freshness.cache.outputs), timer.seconds, up_to_date=True,
@@ -78,7 +79,7 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
         if pdf and pool is None:  # started now: the workers load WeasyPrint while the sources are read
             pool = stack.enter_context(PdfPool(jobs, cache_dir))
         run = Run(root, out_dir, freshness, stack.enter_context(Staging(out_dir)), stack, timer, pdf=pdf, jobs=jobs,
-                  progress=progress, pool=pool, early=early)
+                  progress=progress, pool=pool, early=early, strict=strict)
         return _build(run) if shard is None else _build_shard(run, shard)
 
 
@@ -119,7 +120,7 @@ def load(run: Run, *, pages: bool) -> None:
     """Read and validate every source (`pages`: the check workers also render
     the page of each course they read, into the new site)."""
     run.project = load_project(run.root, run.jobs, run.cache, pages_into=run.staging if pages else None,
-                               input_digests=run.freshness.digests)
+                               input_digests=run.freshness.digests, strict=run.strict or None)
     if run.pool is not None:
         run.pool.configure(run.project.config, run.project.cgv)
 

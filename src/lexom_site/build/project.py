@@ -20,6 +20,7 @@ from .. import spawn
 from ..diagnostics import BuildError, Diagnostic, display_path
 from ..files import file_digest, sha256
 from ..inputs.catalogue import Catalogue, course_paths, make_catalogue, read_course
+from ..inputs.completeness import completeness_problems
 from ..inputs.config import SiteConfig, load_config
 from ..inputs.course import Course, course_from_json, course_to_json
 from ..inputs.source import Reader, source_reader
@@ -47,8 +48,10 @@ class Project:
 
 def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None = None,
                  reader: Reader | None = None, pages_into: Staging | None = None,
-                 input_digests: dict[str, str] | None = None) -> Project:
+                 input_digests: dict[str, str] | None = None, strict: bool | None = None) -> Project:
     """Read and validate every source; raise BuildError with all problems.
+    `strict` (default: site.yaml's `strict`): a course lacking an item
+    Qualiopi requires is a problem too (see inputs/completeness.py).
 
     Course files are read, parsed and linted one by one, in parallel worker
     processes for a large catalogue (`jobs`: how many; default all cores).
@@ -109,6 +112,8 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
                 valid[path.name] = {"sha256": digests[course.ref], "key": validity, "course": course_to_json(course)}
     diagnostics += lint_project(config, cgv, reader, skip_courses=True, linter=linter)
     diagnostics = list(dict.fromkeys(diagnostics))  # a file unreadable for two stages is reported once
+    if not any(d.is_error for d in diagnostics) and (config.strict if strict is None else strict):
+        diagnostics += completeness_problems(tuple(courses), config)
     if any(d.is_error for d in diagnostics) or cgv is None:
         raise BuildError(diagnostics)
     return Project(config, make_catalogue(courses), cgv, digests, valid, prerendered)

@@ -14,6 +14,7 @@ from typing import Iterable
 from ..diagnostics import Diagnostic, display_path
 from .config import SiteConfig
 from .course import Course, parse_course
+from .french import format_number
 from .source import Reader, Source, read_source
 
 @dataclass(frozen=True)
@@ -56,7 +57,28 @@ def read_course(path: Path, config: SiteConfig, reader: Reader = read_source
     if source is None:
         return None, None, diagnostics
     course, found = parse_course(source, expected_ref=path.stem)
+    if course is not None:
+        found = course_problems(course, config)
+        course = None if found else course
     return source, course, diagnostics + found
+
+
+def course_problems(course: Course, config: SiteConfig) -> list[Diagnostic]:
+    """What is wrong with a course given the site's settings: its hours and its days disagree."""
+    if course.duration_hours is None:
+        return []
+    per_day = course.hours_per_day or config.hours_per_day
+    expected = course.duration_days * per_day
+    if course.duration_hours == expected:
+        return []
+    own = course.hours_per_day is not None
+    return [Diagnostic(course.path, course.field_lines["duration_hours"], 1,
+                       f"'duration_hours' (Durée en heures) is {format_number(course.duration_hours)} but "
+                       f"{course.duration_days} day(s) of {format_number(per_day)} hours make "
+                       f"{format_number(expected)}",
+                       hint="correct the hours or the days" + ("" if own else ", or give this course its own "
+                                                             "'hours_per_day:' if its days are not of "
+                                                             f"{format_number(per_day)} hours (site.yaml)"))]
 
 
 def make_catalogue(courses: Iterable[Course]) -> Catalogue:

@@ -8,17 +8,22 @@ them as `facts.dpo_email`, so both always state the same value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from decimal import Decimal
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 
 import yaml
 
 from ..diagnostics import BuildError, Diagnostic, display_path
 from ..paths import ASSETS_DIR, CGV_FILE, CONFIG_FILE, CONTENT_DIR, COURSES_DIR, TEMPLATES_DIR
+from .kinds import Invalid
 from .schema import Field, Pattern, Text, TextList, parse_mapping
+from .site_facts import DEFAULT_FIELDS, DEFAULTS, HOURS_PER_DAY, KNOWN_FACTS, PAIRS, STRICT
 from .source import compose_yaml, decode_source
+
+_KNOWN = {spec.name: spec for spec in KNOWN_FACTS}
 
 FACT_NAME = r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*"
 
@@ -31,6 +36,7 @@ SITE_FIELDS = (
         example="https://www.lexom.fr/",
     ),
     Field("description", Text(max_length=300), "one-sentence description of the catalogue"),
+    STRICT,
 )
 
 
@@ -83,6 +89,12 @@ class SiteConfig:
     description: str
     facts: Mapping[str, Fact]
     amounts: tuple[Amount, ...] = ()
+    defaults: Any = field(default_factory=lambda: DEFAULTS.make({}))  # site_facts.DEFAULTS: what courses inherit
+    strict: bool = False  # refuse incomplete courses (see `lexom-site audit`)
+
+    @property
+    def hours_per_day(self) -> Decimal:
+        return self.defaults.hours_per_day or Decimal(HOURS_PER_DAY)
 
     @property
     def content_dir(self) -> Path:
@@ -135,9 +147,9 @@ def parse_config(text: str, path: str, root: Path) -> tuple[SiteConfig | None, l
         return None, [Diagnostic(path, 1, 1, "site.yaml must hold the sections 'site:' and 'facts:'")]
     sections = {key.value: (key, value) for key, value in node.value}
     for name, (key, _) in sections.items():
-        if name not in ("site", "facts", "amounts"):
+        if name not in ("site", "facts", "amounts", "defaults"):
             diagnostics.append(Diagnostic(path, key.start_mark.line + 1, 1, f"unknown section '{name}'",
-                                          hint="sections: site, facts, amounts"))
+                                          hint="sections: site, facts, amounts, defaults"))
     site_node = sections.get("site", (None, None))[1]
     parsed, found = parse_mapping(site_node, SITE_FIELDS, path, 1, "section 'site'")
     diagnostics += found
@@ -147,6 +159,14 @@ def parse_config(text: str, path: str, root: Path) -> tuple[SiteConfig | None, l
     else:
         _collect_facts(sections["facts"][1], "", path, facts, diagnostics)
     amounts = _parse_amounts(sections["amounts"][1], path, diagnostics) if "amounts" in sections else ()
+    defaults = _parse_defaults(sections["defaults"][1], path, diagnostics) if "defaults" in sections else None
+    for pair in PAIRS:
+        given = [name for name in pair if name in facts]
+        if given and len(given) < len(pair):
+            missing = next(name for name in pair if name not in facts)
+            fact = facts[given[0]]
+            diagnostics.append(Diagnostic(path, fact.line, 1, f"fact '{given[0]}' is declared without '{missing}'",
+                                          hint=f"they are printed together: declare '{missing}' too"))
     for required in ("company.name", "dpo_email"):
         if "facts" in sections and required not in facts:
             diagnostics.append(Diagnostic(path, 1, 1, f"fact '{required}' is missing from section 'facts'"))
@@ -161,6 +181,8 @@ def parse_config(text: str, path: str, root: Path) -> tuple[SiteConfig | None, l
             description=parsed.values["description"],
             facts=MappingProxyType(facts),
             amounts=amounts,
+            defaults=defaults or DEFAULTS.make({}),
+            strict=bool(parsed.values.get("strict", False)),
         ),
         [],
     )
@@ -183,7 +205,16 @@ def _collect_facts(node: yaml.Node, prefix: str, path: str, out: dict[str, Fact]
                 continue
             _collect_facts(value, name + ".", path, out, diags)
     elif isinstance(node, yaml.ScalarNode) and node.value.strip():
-        out[prefix.rstrip(".")] = Fact(prefix.rstrip("."), node.value.strip(), line)
+        name = prefix.rstrip(".")
+        known = _KNOWN.get(name)
+        if known is not None:
+            try:
+                known.kind.convert(node)
+            except Invalid as exc:
+                diags.append(Diagnostic(path, line, node.start_mark.column + 1,
+                                        f"fact '{name}' ({known.label}) {exc.message}", hint=exc.hint))
+                return
+        out[name] = Fact(name, node.value.strip(), line)
     else:
         diags.append(
             Diagnostic(path, line, node.start_mark.column + 1, f"fact '{prefix.rstrip('.')}' must be a non-empty text")
@@ -195,6 +226,17 @@ AMOUNT_FIELDS = (
           example="30 %"),
     Field("context", TextList(), "phrases around the amount, with {} where it stands", example=("acompte de {}",)),
 )
+
+
+def _parse_defaults(node: yaml.Node, path: str, diagnostics: list[Diagnostic]) -> Any:
+    parsed, found = parse_mapping(node, DEFAULT_FIELDS, path, 1, "section 'defaults'")
+    diagnostics += found
+    if found:
+        return None
+    defaults = DEFAULTS.make(parsed.values)
+    for name, message, hint in DEFAULTS.check(defaults):
+        diagnostics.append(Diagnostic(path, parsed.lines[name], 1, f"'defaults.{name}' {message}", hint=hint))
+    return defaults
 
 
 def _parse_amounts(node: yaml.Node, path: str, diagnostics: list[Diagnostic]) -> tuple[Amount, ...]:

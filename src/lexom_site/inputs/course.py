@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..diagnostics import Diagnostic
-from .fields import COURSE_FIELDS
+from .fields import COURSE_FIELDS, PLACEHOLDER
 from .markdown import link_problems
 from .programme import Programme, parse_programme, programme_from_json, programme_to_json
 from .schema import parse_mapping
@@ -61,7 +61,8 @@ def _course_from_values(values: dict[str, Any]) -> Course:
 
 def course_to_json(course: Course) -> dict[str, Any]:
     """A course as JSON values (for the build cache); `course_from_json` is the inverse."""
-    values = {spec.name: spec.kind.to_json(getattr(course, spec.name)) for spec in COURSE_FIELDS}
+    values = {spec.name: spec.kind.to_json(getattr(course, spec.name)) for spec in COURSE_FIELDS
+              if getattr(course, spec.name) is not None}
     return {**values, "path": course.path, "field_lines": dict(course.field_lines),
             "programme": programme_to_json(course.programme)}
 
@@ -69,11 +70,15 @@ def course_to_json(course: Course) -> dict[str, Any]:
 def course_from_json(values: dict[str, Any]) -> Course:
     return Course(path=values["path"], programme=programme_from_json(values["programme"]),
                   field_lines=MappingProxyType(dict(values["field_lines"])),
-                  **{spec.name: spec.kind.from_json(values[spec.name]) for spec in COURSE_FIELDS})
+                  **{spec.name: spec.kind.from_json(values[spec.name]) if spec.name in values else spec.kind.absent()
+                     for spec in COURSE_FIELDS})
 
 
-def parse_course(source: Source, expected_ref: str | None = None) -> tuple[Course | None, list[Diagnostic]]:
-    """Parse and validate one course file; return every problem found."""
+def parse_course(source: Source, expected_ref: str | None = None, *, placeholders: bool = False
+                 ) -> tuple[Course | None, list[Diagnostic]]:
+    """Parse and validate one course file; return every problem found.
+    `placeholders`: the « À compléter » that `new course` writes are allowed
+    (they are refused everywhere else)."""
     front, diagnostics = split_front_matter(source)
     if front is None:
         return None, diagnostics
@@ -94,11 +99,17 @@ def parse_course(source: Source, expected_ref: str | None = None) -> tuple[Cours
         if days and days != values["duration_days"]:
             diagnostics.append(Diagnostic(
                 source.path, parsed.lines["duration_days"], 1,
-                f"'duration_days' is {values['duration_days']} but the programme has {days} day(s)",
+                f"'duration_days' (Durée en jours) is {values['duration_days']} but the programme has {days} day(s)",
                 hint="make the duration and the 'Jour N' headings of the programme agree"))
     for number, line in enumerate(source.text.split("\n"), start=1):
         for problem in link_problems(line):
             diagnostics.append(Diagnostic(source.path, number, problem.col, problem.message, hint=problem.hint))
+        at = line.casefold().find(PLACEHOLDER.casefold()) if not placeholders else -1
+        if at >= 0:
+            diagnostics.append(Diagnostic(source.path, number, at + 1,
+                                          f"« {PLACEHOLDER} » is still here: `new course` left it for you to write",
+                                          hint="replace it by the real text (or remove the line, if the field is "
+                                          "optional)"))
     if diagnostics or programme is None:
         return None, sorted(diagnostics, key=lambda d: (d.line, d.col))
     return Course(path=source.path, programme=programme, field_lines=MappingProxyType(dict(parsed.lines)),

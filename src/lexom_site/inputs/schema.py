@@ -1,273 +1,33 @@
 """Declarative, typed front-matter fields.
 
 Each field is declared once (`Field`: name, kind, French label, description,
-whether it is required, example, placeholder) and its *kind* (`Text`,
-`TextList`, `Integer`...) knows everything about its values: how to read one
-from a YAML node (collecting every error with its line), its Python type,
-its JSON Schema, its JSON form for the build cache, and how to write it back
-into a file. Validation, the content objects, the cache, the file writers
-and `lexom-site schema` all derive from the same declarations.
+whether it is required, example, placeholder) and its *kind* (kinds.py:
+`Text`, `TextList`, `Money`...; `Group` and `GroupList` here, for fields made
+of fields) knows everything about its values. Validation (`parse_mapping`,
+collecting every error with its line), the content objects, the cache, the
+file writers and `lexom-site schema` (`json_schema`) all derive from the
+same declarations.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import difflib
-import re
-from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Any, Mapping
+from dataclasses import dataclass
+from typing import Any, Callable
 
 import yaml
 
 from ..diagnostics import Diagnostic
-from .markdown import escape_markdown
-from .source import yaml_scalar
-
-_EMPTY_PLAIN = {"", "~", "null", "Null", "NULL"}
-
-
-class Invalid(Exception):
-    """A value that does not fit its field; `node` locates the culprit."""
-
-    def __init__(self, node: yaml.Node, message: str, hint: str | None = None):
-        super().__init__(message)
-        self.node, self.message, self.hint = node, message, hint
-
-
-def _describe(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        if len(node.value) == 1:
-            key, value = node.value[0]
-            if key.start_mark.line == value.end_mark.line and isinstance(key, yaml.ScalarNode):
-                return f"a field and its value (because of the ': ' after '{key.value}')"
-        return "a group of fields"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return f"'{node.value}'"
-
-
-def _is_empty(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.style is None and node.value.strip() in _EMPTY_PLAIN
-
-
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, tab and line feed aside
-_COLON_HINT = 'a text containing ": " must be in double quotes, e.g. - "Présentations : concepts et outils"'
-
-
-class _Kind:
-    """What every kind of value can do; the defaults suit plain JSON values."""
-
-    python_type: Any = object
-
-    def to_json(self, value: Any) -> Any:
-        """The value as JSON (for the build cache); `from_json` is the inverse."""
-        return value
-
-    def from_json(self, value: Any) -> Any:
-        return value
-
-    def absent(self) -> Any:
-        """The value of an optional field that a file does not give."""
-        return None
-
-    def scalar(self, value: Any) -> str:
-        """The value as written after `name: ` in a file, to be read back exactly as given."""
-        return str(value)
-
-    def lines(self, name: str, value: Any) -> list[str]:
-        """The field as written in a file."""
-        return [f"{name}: {self.scalar(value)}"]
-
-
-@dataclass(frozen=True)
-class Text(_Kind):
-    """One line of inline Markdown."""
-
-    max_length: int = 2_000
-    python_type = str
-
-    def convert(self, node: yaml.Node) -> str:
-        if not isinstance(node, yaml.ScalarNode):
-            hint = _COLON_HINT if isinstance(node, yaml.MappingNode) else None
-            raise Invalid(node, f"expected a text, found {_describe(node)}", hint)
-        value = node.value.strip()
-        if not value or _is_empty(node):
-            raise Invalid(node, "is empty", "write a text after the colon, or remove the line if the field is optional")
-        control = _CONTROL.search(value)
-        if control is not None:
-            raise Invalid(node, f"contains an invisible control character (U+{ord(control.group()):04X})",
-                          "retype the value; it was probably pasted from another program")
-        if len(value) > self.max_length:
-            raise Invalid(node, f"is too long ({len(value)} characters; at most {self.max_length})")
-        return value
-
-    def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "minLength": 1, "maxLength": self.max_length}
-
-    def scalar(self, value: str) -> str:
-        return yaml_scalar(escape_markdown(value))
-
-
-@dataclass(frozen=True)
-class Pattern(Text):
-    """A text of a set form (a reference, an address): not Markdown."""
-
-    regex: str = ".*"
-    example: str = ""
-
-    def convert(self, node: yaml.Node) -> str:
-        value = super().convert(node)
-        if not re.fullmatch(self.regex, value):
-            raise Invalid(node, f"'{value}' is not in the expected form", f"write it like {self.example}")
-        return value
-
-    def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": f"^(?:{self.regex})$"}
-
-    def scalar(self, value: str) -> str:
-        return yaml_scalar(value)
-
-
-@dataclass(frozen=True)
-class TextList(_Kind):
-    """A list of texts, one item per line."""
-
-    min_items: int = 1
-    item: Text = field(default_factory=Text)
-    python_type = tuple[str, ...]
-
-    def convert(self, node: yaml.Node) -> tuple[str, ...]:
-        if not isinstance(node, yaml.SequenceNode):
-            if _is_empty(node):
-                raise Invalid(node, "is empty", "write one item per line, each starting with '  - '")
-            raise Invalid(
-                node,
-                f"expected a list, found {_describe(node)}",
-                "write one item per line, each starting with '  - ', under the field name",
-            )
-        if len(node.value) < self.min_items:
-            raise Invalid(node, f"needs at least {self.min_items} item(s)")
-        items = []
-        for child in node.value:
-            try:
-                items.append(self.item.convert(child))
-            except Invalid as exc:
-                raise Invalid(exc.node, f"list item {exc.message}", exc.hint) from None
-        return tuple(items)
-
-    def json_schema(self) -> dict[str, Any]:
-        return {"type": "array", "minItems": self.min_items, "items": self.item.json_schema()}
-
-    def from_json(self, value: list[str]) -> tuple[str, ...]:
-        return tuple(value)
-
-    def lines(self, name: str, value: tuple[str, ...]) -> list[str]:
-        return [f"{name}:"] + [f"  - {self.item.scalar(item)}" for item in value]
-
-
-@dataclass(frozen=True)
-class Integer(_Kind):
-    minimum: int = 0
-    maximum: int = 10_000
-    python_type = int
-
-    def convert(self, node: yaml.Node) -> int:
-        if not isinstance(node, yaml.ScalarNode) or node.style is not None:
-            raise Invalid(node, f"expected a whole number, found {_describe(node)}", "write a number without quotes, e.g. 2")
-        value = node.value.strip()
-        if not re.fullmatch(r"0|[1-9][0-9]{0,6}", value):
-            hint = "remove the leading zero" if re.fullmatch(r"0[0-9]+", value) else "write a whole number, e.g. 2"
-            raise Invalid(node, f"expected a whole number, found '{value}'", hint)
-        number = int(value)
-        if not self.minimum <= number <= self.maximum:
-            raise Invalid(node, f"must be between {self.minimum} and {self.maximum}, found {number}")
-        return number
-
-    def json_schema(self) -> dict[str, Any]:
-        return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
-
-
-@dataclass(frozen=True)
-class Date(_Kind):
-    python_type = dt.date
-
-    def convert(self, node: yaml.Node) -> dt.date:
-        value = node.value.strip() if isinstance(node, yaml.ScalarNode) else None
-        if value is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise Invalid(node, f"expected a date YYYY-MM-DD, found {_describe(node)}", "e.g. 2026-01-31")
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise Invalid(node, f"'{value}' is not a real date", "check the month (01-12) and the day") from None
-
-    def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-
-    def to_json(self, value: dt.date) -> str:
-        return value.isoformat()
-
-    def from_json(self, value: str) -> dt.date:
-        return dt.date.fromisoformat(value)
-
-    def scalar(self, value: dt.date) -> str:
-        return value.isoformat()
-
-
-@dataclass(frozen=True)
-class FreeMapping(_Kind):
-    """Free-form data for templates (`extra:`): texts, lists and groups, read-only."""
-
-    python_type = Mapping[str, Any]
-
-    def convert(self, node: yaml.Node) -> Mapping[str, Any]:
-        if not isinstance(node, yaml.MappingNode):
-            raise Invalid(node, f"expected a group of fields, found {_describe(node)}")
-        return MappingProxyType(_plain(node))
-
-    def json_schema(self) -> dict[str, Any]:
-        return {"type": "object"}
-
-    def to_json(self, value: Mapping[str, Any]) -> dict[str, Any]:
-        return dict(value)
-
-    def from_json(self, value: dict[str, Any]) -> Mapping[str, Any]:
-        return MappingProxyType(_tuples(value))
-
-    def absent(self) -> Mapping[str, Any]:
-        return MappingProxyType({})
-
-    def lines(self, name: str, value: Mapping[str, Any]) -> list[str]:
-        dumped = yaml.safe_dump({name: _lists(value)}, allow_unicode=True, sort_keys=False, width=1_000)
-        return dumped.rstrip("\n").split("\n")
-
-
-def _plain(node: yaml.Node) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        return {k.value: _plain(v) for k, v in node.value}
-    if isinstance(node, yaml.SequenceNode):
-        return tuple(_plain(v) for v in node.value)
-    return node.value
-
-
-def _tuples(value: Any) -> Any:
-    """JSON lists as the tuples `_plain` makes."""
-    if isinstance(value, list):
-        return tuple(_tuples(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _tuples(v) for k, v in value.items()}
-    return value
-
-
-def _lists(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return [_lists(v) for v in value]
-    if isinstance(value, Mapping):
-        return {k: _lists(v) for k, v in value.items()}
-    return value
-
-
-Kind = Text | Pattern | TextList | Integer | Date | FreeMapping
+from . import records
+from .kinds import (Choice, ChoiceList, FreeMapping, Invalid, Invalids, Pattern, Problem, Text, TextList, _describe,
+                    _is_empty, _Kind)
+from .numbers import Boolean, Date, Integer, Money, Number
+
+__all__ = ["Boolean", "Choice", "ChoiceList", "Date", "Field", "FreeMapping", "Group", "GroupList", "Integer", "Money",
+           "Number", "Parsed", "Pattern", "Text", "TextList", "json_schema", "parse_mapping"]
+
+Kind = _Kind  # kinds.py, numbers.py, and Group, GroupList below
 
 
 @dataclass(frozen=True)
@@ -281,6 +41,7 @@ class Field:
     example: Any = None  # a value of the right form, shown in hints and the JSON Schema
     label: str = ""  # its French name, as readers see it
     placeholder: Any = None  # what `new course` writes for it when the command is not given a value
+    indicator: str = ""  # the Qualiopi item it answers ("1 · tarifs"), for `lexom-site audit`
 
 
 @dataclass(frozen=True)
@@ -289,61 +50,164 @@ class Parsed:
     lines: dict[str, int]  # field name -> line of its key
 
 
-def parse_mapping(
-    node: yaml.Node | None, fields: tuple[Field, ...], path: str, first_line: int, what: str
-) -> tuple[Parsed, list[Diagnostic]]:
-    """Validate a mapping node against `fields`, collecting every problem."""
-    diagnostics: list[Diagnostic] = []
+def read_fields(node: yaml.Node | None, fields: tuple[Field, ...], what: str
+                ) -> tuple[dict[str, Any], dict[str, yaml.Node], list[Problem]]:
+    """Read a mapping node against `fields`: the values, the key node of each
+    field given, and every problem (names relative to this mapping)."""
     values: dict[str, Any] = {}
-    lines: dict[str, int] = {}
+    keys: dict[str, yaml.Node] = {}
+    problems: list[Problem] = []
     if node is None or _is_empty(node):
         names = ", ".join(f.name for f in fields if f.required)
-        diagnostics.append(Diagnostic(path, first_line, 1, f"the {what} is empty", hint=f"required fields: {names}"))
-        return Parsed(values, lines), diagnostics
+        return values, keys, [Problem(node, f"the {what} is empty", f"required fields: {names}", form="plain")]
     if not isinstance(node, yaml.MappingNode):
-        line, col = node.start_mark.line + first_line, node.start_mark.column + 1
-        diagnostics.append(
-            Diagnostic(
-                path,
-                line,
-                col,
-                f"the {what} must be fields written 'name: value', found {_describe(node)}",
-                hint="start each line with a field name, e.g. 'title: ...'",
-            )
-        )
-        return Parsed(values, lines), diagnostics
+        return values, keys, [Problem(node, f"the {what} must be fields written 'name: value', found "
+                                      f"{_describe(node)}", "start each line with a field name, e.g. 'title: ...'",
+                                      form="plain")]
     by_name = {f.name: f for f in fields}
     for key_node, value_node in node.value:
-        key_line, key_col = key_node.start_mark.line + first_line, key_node.start_mark.column + 1
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         spec = by_name.get(key) if key is not None else None
         if spec is None:
             close = difflib.get_close_matches(str(key), list(by_name), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(by_name)
-            diagnostics.append(Diagnostic(path, key_line, key_col, f"unknown field '{key}'", hint=hint))
+            problems.append(Problem(key_node, "", hint, name=str(key), form="unknown"))
             continue
-        lines.setdefault(key, key_line)
+        keys.setdefault(key, key_node)
         try:
             values[key] = spec.kind.convert(value_node)
         except Invalid as exc:
-            line, col = exc.node.start_mark.line + first_line, exc.node.start_mark.column + 1
-            diagnostics.append(Diagnostic(path, line, col, f"'{key}' {exc.message}", hint=exc.hint))
+            problems.append(Problem(exc.node, exc.message, exc.hint, name=key, label=spec.label))
+        except Invalids as exc:
+            problems += [dataclasses.replace(p, name=f"{key}.{p.name}" if p.name else key, label=p.label or spec.label)
+                         for p in exc.problems]
     for spec in fields:
-        if spec.required and spec.name not in lines:
+        if spec.required and spec.name not in keys:
             example = f" e.g. '{spec.name}: {spec.example}'" if isinstance(spec.example, (str, int)) else ""
-            diagnostics.append(
-                Diagnostic(
-                    path,
-                    first_line,
-                    1,
-                    f"required field '{spec.name}' is missing",
-                    hint=f"add a line '{spec.name}: ...' ({spec.description}){example}",
-                )
-            )
-    return Parsed(values, lines), diagnostics
+            problems.append(Problem(None, "", f"add a line '{spec.name}: ...' ({spec.description}){example}",
+                                    name=spec.name, label=spec.label, form="missing"))
+    return values, keys, problems
 
 
-def json_schema(fields: tuple[Field, ...], title: str) -> dict[str, Any]:
+def parse_mapping(
+    node: yaml.Node | None, fields: tuple[Field, ...], path: str, first_line: int, what: str
+) -> tuple[Parsed, list[Diagnostic]]:
+    """Validate a mapping node against `fields`, collecting every problem."""
+    values, keys, problems = read_fields(node, fields, what)
+    diagnostics = []
+    for problem in problems:
+        where = problem.node
+        line, col = (where.start_mark.line + first_line, where.start_mark.column + 1) if where else (first_line, 1)
+        message = problem.message if problem.form == "plain" else problem.text()
+        diagnostics.append(Diagnostic(path, line, col, message, hint=problem.hint))
+    return Parsed(values, {name: key.start_mark.line + first_line for name, key in keys.items()}), diagnostics
+
+
+@dataclass(frozen=True)
+class Group(_Kind):
+    """A field made of fields (`prices:` with `inter:`, `intra_day:`...), read
+    into a frozen object of the class `type_name` (one attribute per field;
+    an optional field not given is its kind's `absent()`). `check` looks at
+    a group read without errors: (field name, message, hint) for each problem
+    between its fields (a minimum above the maximum)."""
+
+    type_name: str = "Group"
+    fields: tuple[Field, ...] = ()
+    check: Callable[[Any], list[tuple[str, str, str | None]]] | None = None
+
+    def __post_init__(self) -> None:
+        record = dataclasses.make_dataclass(self.type_name, [(f.name, f.kind.python_type) for f in self.fields],
+                                            frozen=True, kw_only=True)
+        record.__module__ = records.__name__  # where pickle finds it (groups travel to worker processes)
+        if hasattr(records, self.type_name):
+            raise ValueError(f"two groups of fields are named {self.type_name}")
+        setattr(records, self.type_name, record)
+        object.__setattr__(self, "record", record)
+
+    @property
+    def python_type(self) -> type:  # type: ignore[override]
+        return self.record
+
+    def convert(self, node: yaml.Node) -> Any:
+        if not isinstance(node, yaml.MappingNode):
+            raise Invalid(node, f"expected a group of fields, found {_describe(node)}",
+                          "write each of its fields on its own line below it, indented by two spaces: "
+                          + ", ".join(f"'{f.name}:'" for f in self.fields))
+        values, keys, problems = read_fields(node, self.fields, "group")
+        problems = [dataclasses.replace(p, node=p.node or node) for p in problems]
+        if problems:
+            raise Invalids(problems)
+        value = self.make(values)
+        if self.check is not None:
+            by_name = {f.name: f for f in self.fields}
+            nodes = {k.value: v for k, v in node.value}
+            found = [Problem(nodes.get(name, node), message, hint, name=name, label=by_name[name].label)
+                     for name, message, hint in self.check(value)]
+            if found:
+                raise Invalids(found)
+        return value
+
+    def make(self, values: dict[str, Any]) -> Any:
+        return self.record(**{f.name: values[f.name] if f.name in values else f.kind.absent() for f in self.fields})
+
+    def json_schema(self) -> dict[str, Any]:
+        return json_schema(self.fields)
+
+    def to_json(self, value: Any) -> dict[str, Any]:
+        return {f.name: f.kind.to_json(getattr(value, f.name)) for f in self.fields
+                if getattr(value, f.name) is not None}
+
+    def from_json(self, value: dict[str, Any]) -> Any:
+        return self.make({f.name: f.kind.from_json(value[f.name]) for f in self.fields if f.name in value})
+
+    def lines(self, name: str, value: Any) -> list[str]:
+        return [f"{name}:"] + ["  " + line for f in self.fields if getattr(value, f.name) is not None
+                               for line in f.kind.lines(f.name, getattr(value, f.name))]
+
+
+@dataclass(frozen=True)
+class GroupList(_Kind):
+    """A list of groups of fields (`sessions:`, each with `start:`, `end:`...)."""
+
+    item: Group
+    min_items: int = 1
+    python_type = tuple
+
+    def convert(self, node: yaml.Node) -> tuple[Any, ...]:
+        if not isinstance(node, yaml.SequenceNode) or len(node.value) < self.min_items:
+            raise Invalid(node, f"expected a list, found {_describe(node)}",
+                          "write each item as '  - ' followed by its first field, the others below it")
+        items, problems = [], []
+        for number, child in enumerate(node.value, 1):
+            try:
+                items.append(self.item.convert(child))
+            except Invalid as exc:
+                problems.append(Problem(exc.node, f"item {number}: {exc.message}", exc.hint))
+            except Invalids as exc:
+                problems += [dataclasses.replace(p, name=f"{number}.{p.name}" if p.name else str(number))
+                             for p in exc.problems]
+        if problems:
+            raise Invalids(problems)
+        return tuple(items)
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "array", "minItems": self.min_items, "items": self.item.json_schema()}
+
+    def to_json(self, value: tuple[Any, ...]) -> list[dict[str, Any]]:
+        return [self.item.to_json(item) for item in value]
+
+    def from_json(self, value: list[dict[str, Any]]) -> tuple[Any, ...]:
+        return tuple(self.item.from_json(item) for item in value)
+
+    def lines(self, name: str, value: tuple[Any, ...]) -> list[str]:
+        out = [f"{name}:"]
+        for item in value:
+            lines = self.item.lines("-", item)[1:]  # the group's fields, indented by two spaces
+            out += ["  - " + lines[0][2:]] + ["  " + line for line in lines[1:]]
+        return out
+
+
+def json_schema(fields: tuple[Field, ...], title: str = "") -> dict[str, Any]:
     properties = {}
     for spec in fields:
         prop = dict(spec.kind.json_schema())
@@ -353,11 +217,6 @@ def json_schema(fields: tuple[Field, ...], title: str) -> dict[str, Any]:
         if spec.example is not None:
             prop["examples"] = [list(spec.example) if isinstance(spec.example, tuple) else spec.example]
         properties[spec.name] = prop
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": title,
-        "type": "object",
-        "properties": properties,
-        "required": [f.name for f in fields if f.required],
-        "additionalProperties": False,
-    }
+    schema = {"type": "object", "properties": properties, "required": [f.name for f in fields if f.required],
+              "additionalProperties": False}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **schema} if title else schema

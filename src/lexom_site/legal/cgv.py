@@ -13,6 +13,7 @@ from typing import Mapping
 
 from ..diagnostics import BuildError, Diagnostic, display_path
 from ..inputs.config import FACT_NAME, SiteConfig
+from ..inputs.french import format_date
 from ..inputs.markdown import block_tree, inline_text, plain_block, plain_inline
 from ..inputs.schema import Date, Field, Text, parse_mapping
 from ..inputs.source import Reader, Source, compose_yaml, read_source, split_front_matter
@@ -64,16 +65,7 @@ class Cgv:
 
     @property
     def effective_date_fr(self) -> str:
-        return format_date_fr(self.effective_date)
-
-
-_MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre")
-
-
-def format_date_fr(date: dt.date) -> str:
-    day = "1er" if date.day == 1 else str(date.day)
-    return f"{day} {_MONTHS[date.month - 1]} {date.year}"
+        return format_date(self.effective_date)
 
 
 def substitute_facts(text: str, facts: Mapping[str, str], path: str, first_line: int) -> tuple[str, list[Diagnostic]]:

@@ -27,6 +27,7 @@ from ..inputs.source import Reader, read_source
 from .cgv import Cgv
 from .lint_copies import CopyRule
 from .lint_facts import AmountRule, EmailRule, HostRule, NameRule, PhraseRule, UrlRule
+from .lint_marks import DeclarationRule, QualiopiMarkRule
 from .lint_rule import FileRule, Finding, LintFile, LintText
 from .lint_structure import check_structure
 
@@ -40,6 +41,7 @@ FILE_RULES: tuple[type[FileRule], ...] = (
     CopyRule,  # copies of the CGV (lint_copies.py)
     EmailRule, UrlRule, HostRule, NameRule, PhraseRule,  # facts declared once (lint_facts.py)
     AmountRule,  # amounts declared once (lint_facts.py)
+    DeclarationRule, QualiopiMarkRule,  # printed together, or not in that place (lint_marks.py)
 )
 CGV_RULES: tuple[Callable[[Cgv], list[Diagnostic]], ...] = (check_structure,)
 

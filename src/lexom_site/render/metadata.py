@@ -10,6 +10,7 @@ from typing import Any
 from ..inputs.catalogue import Catalogue
 from ..inputs.config import SiteConfig
 from ..inputs.course import Course
+from ..inputs.key_facts import hours
 from ..inputs.markdown import render_inline
 from .urls import absolute_url, course_page_path
 
@@ -61,4 +62,37 @@ def course_jsonld(config: SiteConfig, course: Course) -> dict[str, Any]:
         "audience": {"@type": "EducationalAudience", "audienceType": plain_text(course.audience)},
         "about": [course.category, course.subcategory],
         "isAccessibleForFree": False,
+        "dateModified": course.updated.isoformat(),
+        **_offers(course),
+        **_instances(config, course),
     }
+
+
+_COURSE_MODES = {"présentiel": "Onsite", "distanciel": "Online", "mixte": "Blended"}
+_OFFERS = (("inter", "Inter-entreprises, par participant"), ("intra_day", "Intra-entreprise, par jour"),
+           ("intra_session", "Intra-entreprise, la session"))
+
+
+def _offers(course: Course) -> dict[str, Any]:
+    """`offers`: each price of the course (excluding VAT), where the course gives one."""
+    if course.prices is None:
+        return {}
+    offers = [{"@type": "Offer", "category": "Paid", "name": name, "price": f"{getattr(course.prices, field):.2f}",
+               "priceCurrency": "EUR", "priceSpecification": {"@type": "PriceSpecification", "valueAddedTaxIncluded": False,
+                                                             "price": f"{getattr(course.prices, field):.2f}",
+                                                             "priceCurrency": "EUR"}}
+              for field, name in _OFFERS if getattr(course.prices, field) is not None]
+    return {"offers": offers} if offers else {}
+
+
+def _instances(config: SiteConfig, course: Course) -> dict[str, Any]:
+    """`hasCourseInstance`: each session, or the way the course is given when no session is scheduled."""
+    mode = {"courseMode": _COURSE_MODES[course.delivery]} if course.delivery else {}
+    workload = {"courseWorkload": f"PT{format(hours(course, config).normalize(), 'f')}H"}
+    sessions = [{"@type": "CourseInstance", **mode, **workload, "startDate": s.start.isoformat(),
+                 "endDate": s.end.isoformat(),
+                 **({"location": s.place} if s.place.casefold() not in ("à distance", "a distance") else {})}
+                for s in course.sessions or ()]
+    if sessions:
+        return {"hasCourseInstance": sessions}
+    return {"hasCourseInstance": [{"@type": "CourseInstance", **mode, **workload}]} if mode else {}

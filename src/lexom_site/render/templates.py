@@ -18,6 +18,8 @@ from markupsafe import Markup
 
 from ..diagnostics import BuildError, Diagnostic, display_path
 from ..inputs.config import SiteConfig
+from ..inputs.french import format_date, format_number
+from ..inputs.key_facts import declaration_sentence, key_facts
 from ..inputs.markdown import render_block, render_inline
 from .metadata import catalogue_jsonld, course_description, course_jsonld, plain_text
 from .urls import absolute_url, category_anchor, course_page_path
@@ -46,6 +48,10 @@ def make_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> ji
     env.globals["category_anchor"] = category_anchor
     env.globals["catalogue_jsonld"] = lambda catalogue: catalogue_jsonld(config, catalogue)
     env.globals["course_jsonld"] = lambda course: course_jsonld(config, course)
+    env.globals["key_facts"] = lambda course: key_facts(course, config)
+    env.globals["declaration_sentence"] = lambda: declaration_sentence(config)
+    env.globals["format_date"] = format_date
+    env.globals["format_number"] = format_number
     # JSON-LD keeps French letters readable; tojson still escapes <, >, & and '
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False, "indent": 2}
     env.globals["site"] = config
