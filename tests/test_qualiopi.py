@@ -326,3 +326,15 @@ def test_every_field_is_documented_with_its_qualiopi_item():
         assert row is not None, f"{spec.name} is not in the tables of docs/content-format.md"
         item = spec.indicator.split(" · ")[-1] if spec.indicator else ""
         assert item in row, (spec.name, item)
+
+
+def test_declared_contact_addresses_are_facts_never_near_misses_of_each_other(site: Path):
+    complete_site(site)
+    both = "prerequisites: Écrire à formation@lexom.fr ou à handicap@lexom.fr"
+    write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course(prerequisites=both)}")
+    assert run("check", "--root", str(site)).exit_code == 0
+    write_tree(site, "-- content/courses/ABC-DEF-1.md --\n"
+               + course(prerequisites="prerequisites: Écrire à formaton@lexom.fr"))
+    result = run("check", "--root", str(site))
+    assert ("content/courses/ABC-DEF-1.md:10:25: error: 'formaton@lexom.fr' is not a declared address: did you mean "
+            "formation@lexom.fr?") in result.stderr
