@@ -267,8 +267,8 @@ def test_10_raw_html_is_shown_as_text_never_passed_through(site: Path):
 def test_11_pdf_reads_no_file_outside_the_project_and_no_network(published: Path):
     template = published / "templates/pdf/sheet.html"
     template.write_text(template.read_text().replace(
-        "<body>", '<body><img src="file:///etc/hostname"><img src="https://example.com/x.png">'
-                  '<img src="assets/missing.png">', 1))
+        '<div class="running-header">', '<img src="file:///etc/hostname"><img src="https://example.com/x.png">'
+                                        '<img src="assets/missing.png"><div class="running-header">', 1))
     lines = build_fails(published)
     hint = "  hint: check the images, fonts and stylesheets this template uses"
     assert lines == [

@@ -102,3 +102,17 @@ def _page_count(pdf: bytes) -> int:
         return len(document)
     finally:
         document.close()
+
+
+def last_page_lines(pdf: bytes, band: float = 50.0) -> int:
+    """How many lines of text the last page holds, running header and footer
+    (`band` points at the top and bottom) left out."""
+    with _interrupt_after():
+        document = pdfium.PdfDocument(pdf)
+        try:
+            page = document[len(document) - 1]
+            width, height = page.get_size()
+            text = page.get_textpage().get_text_bounded(left=0, bottom=band, right=width, top=height - band)
+            return sum(1 for line in text.splitlines() if line.strip() and line.strip() != "•")
+        finally:
+            document.close()

@@ -32,7 +32,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from ..diagnostics import BuildError, Diagnostic, display_path
 from ..inputs.config import SiteConfig
 from ..legal.cgv import Cgv
-from .pdf_join import Part
+from .pdf_join import Part, last_page_lines
 from .templates import make_environment, render_template
 
 
@@ -87,6 +87,9 @@ def document_date(cgv: Cgv) -> str:
     return cgv.effective_date.isoformat()
 
 
+FIT_LINES = 6  # a last page holding this many lines or fewer is a page nearly empty
+
+
 class PdfRenderer:
     """Lays out PDF templates; one per process (it keeps WeasyPrint's font configuration)."""
 
@@ -97,9 +100,18 @@ class PdfRenderer:
         self.fonts = fonts or FontConfiguration()
         self.shared = {"cgv": cgv, "document_date": document_date(cgv)}  # what every PDF template may use
 
-    def layout(self, template: str, **context: Any) -> Part:
-        """Lay out one template of templates/ with `context`."""
-        return self._pages(render_template(self.env, self.config, template, **self.shared, **context), template)
+    def layout(self, template: str, *, fit: bool = False, **context: Any) -> Part:
+        """Lay out one template of templates/ with `context`. With `fit`, a
+        layout whose last page would hold FIT_LINES lines or fewer is made
+        again with `compact` set (the template sets a slightly tighter
+        layout), and that one is kept when it has fewer pages."""
+        part = self._pages(render_template(self.env, self.config, template, **self.shared, **context), template)
+        if fit and part.pages > 1 and last_page_lines(part.pdf) <= FIT_LINES:
+            compact = self._pages(render_template(self.env, self.config, template, **self.shared, **context,
+                                                  compact=True), template)
+            if compact.pages < part.pages:
+                return compact
+        return part
 
     def _pages(self, html: str, template: str) -> Part:
         """Lay out `html`; any WeasyPrint warning is an error."""

@@ -41,6 +41,7 @@ class Layout:
     name: str  # names the result, e.g. "course RCL-RCL-14"
     template: str
     context: dict[str, Any]
+    fit: bool = False  # avoid a last page nearly empty (see pdf_layout.PdfRenderer.layout)
 
 
 Result = tuple[str, "Part | BuildError"]  # a layout's name, and its PDF or what went wrong
@@ -89,7 +90,7 @@ def _task(task: tuple[Layout, str]) -> Result:
             config, cgv = pickle.load(file)
         _worker.update(setup=setup, renderer=PdfRenderer(config, cgv, _worker.get("fonts")))
     try:
-        return layout.name, _worker["renderer"].layout(layout.template, **layout.context)
+        return layout.name, _worker["renderer"].layout(layout.template, fit=layout.fit, **layout.context)
     except BuildError as exc:
         return layout.name, exc
 

@@ -25,7 +25,7 @@ MAX_COURSE_PAGES = 20  # the CGV parts kept in the cache: one per page count of 
 
 def course_part(course: Any, cgv_pages: int) -> Layout:
     """The course pages of a sheet followed by `cgv_pages` pages of CGV."""
-    return Layout(f"course {course.ref}", SHEET_TEMPLATE, {"course": course, "cgv_pages": cgv_pages})
+    return Layout(f"course {course.ref}", SHEET_TEMPLATE, {"course": course, "cgv_pages": cgv_pages}, fit=True)
 
 
 def cgv_part(course_pages: int) -> Layout:
