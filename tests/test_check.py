@@ -20,15 +20,22 @@ def write_course(site: Path, name: str, text: str) -> None:
     write_tree(site, f"-- content/courses/{name} --\n{text}")
 
 
+# The canonical CGV disagrees with the law of individuals' training contracts: `check` says so (warnings
+# for its legal owner to decide, see tests/test_proposal.py), and passes.
+CGV_WARNINGS = 4  # lines: two warnings and their hints
+
+
 def test_real_content_is_valid():
     code, lines = check(REPO)
     assert code == 0
-    assert lines == ["OK: 2 course(s) and the CGV are valid."]
+    assert lines[CGV_WARNINGS:] == ["OK: 2 course(s) and the CGV are valid."]
+    assert all(": warning: " in line for line in lines[:CGV_WARNINGS:2])
 
 
 def test_valid_course_passes(site):
     write_course(site, "ABC-DEF-1.md", course_text())
-    assert check(site) == (0, ["OK: 1 course(s) and the CGV are valid."])
+    code, lines = check(site)
+    assert (code, lines[CGV_WARNINGS:]) == (0, ["OK: 1 course(s) and the CGV are valid."])
 
 
 def test_missing_required_field(site):

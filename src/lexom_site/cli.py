@@ -7,20 +7,16 @@ Exit codes: 0 success, 1 problems in the sources (printed as
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import functools
-import os
 import signal
 import sys
-import threading
 from pathlib import Path
-from typing import Callable, Iterator
 
 import click
 
 from . import __version__
-from .diagnostics import BuildError, Diagnostic, Refused
+from .console import detail, guarded, info, interrupted_by, report_problems, verbosity
+from .diagnostics import BuildError, Refused
 
 # The stages are imported by the commands that use them: `lexom-site build`
 # with nothing to do answers before the heavy libraries are even loaded.
@@ -34,78 +30,6 @@ ROOT_OPTION = click.option(
 )
 
 
-def _report(diagnostics: list[Diagnostic], summary: bool = True) -> None:
-    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
-    for diagnostic in diagnostics:
-        click.echo(diagnostic.format(), err=True)
-        if annotate:
-            click.echo(diagnostic.github_annotation())
-    errors = sum(d.is_error for d in diagnostics)
-    if errors and summary:
-        click.secho(f"{errors} error{'s' if errors > 1 else ''} found; nothing was written.", fg="red", err=True,
-                    color=False if os.environ.get("NO_COLOR") else None)  # https://no-color.org
-
-
-@contextlib.contextmanager
-def _interrupted_by(*signals: signal.Signals) -> Iterator[None]:
-    """These signals stop the command as Ctrl-C does (a KeyboardInterrupt):
-    cleanly, nothing written. SIGTERM is how a cancelled CI job or `kill`
-    stops a process."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    previous = {sig: signal.signal(sig, interrupt) for sig in signals}
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-
-
-def guarded(command: Callable) -> Callable:
-    """No traceback for an editor: Ctrl-C and unexpected errors end with a
-    plain message and a documented exit status (130 and 3)."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            with _interrupted_by(signal.SIGTERM):
-                return command(*args, **kwargs)
-        except KeyboardInterrupt:
-            click.echo("Interrupted: nothing was written; the previous output is unchanged.", err=True)
-            sys.exit(130)
-        except BrokenPipeError:  # the reader of the output stopped reading (`| head`): not an error of ours
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            sys.exit(141)
-        except Exception as exc:  # a bug of ours, not a content error
-            if os.environ.get("LEXOM_SITE_DEBUG"):
-                raise
-            click.echo(f"lexom-site: internal error ({type(exc).__name__}: {exc}); nothing was written.\n"
-                       "  Please report it with the command you ran; LEXOM_SITE_DEBUG=1 shows the details.", err=True)
-            sys.exit(3)
-
-    return wrapper
-
-
-_verbosity = {"level": 1}  # 0 quiet, 1 normal, 2 verbose
-
-
-def info(text: str) -> None:
-    """A message for people (progress, summaries): on stderr, silenced by -q."""
-    if _verbosity["level"] >= 1:
-        click.echo(text, err=True)
-
-
-def detail(text: str) -> None:
-    """A detail shown with -v only."""
-    if _verbosity["level"] >= 2:
-        click.echo(text, err=True)
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="lexom-site")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
@@ -113,7 +37,7 @@ def detail(text: str) -> None:
 def main(quiet: bool, verbose: bool) -> None:
     """Build the LEXOM training catalogue: course files and one canonical CGV
     become a validated HTML site and printable PDF sheets."""
-    _verbosity["level"] = 0 if quiet else 2 if verbose else 1
+    verbosity["level"] = 0 if quiet else 2 if verbose else 1
 
 
 @main.command()
@@ -132,8 +56,9 @@ def check(root: Path, strict: bool) -> None:
     try:
         project = load_project(root, strict=strict or None)
     except BuildError as exc:
-        _report(exc.diagnostics)
+        report_problems(exc.diagnostics)
         sys.exit(1)
+    report_problems(list(project.warnings), summary=False)
     info(f"OK: {len(project.catalogue.courses)} course(s) and the CGV are valid.")
 
 
@@ -193,7 +118,7 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
     except BuildError as exc:
         if bar is not None:
             bar.__exit__(None, None, None)
-        _report(exc.diagnostics)
+        report_problems(exc.diagnostics)
         sys.exit(1)
     if shard is not None:
         info(f"Made {report.pdfs} PDF sheet(s) of part {shard[0]}/{shard[1]} into the cache "
@@ -224,7 +149,7 @@ def audit(root: Path, form: str, exit_zero: bool) -> None:
     try:
         report = audit_project(root)
     except BuildError as exc:
-        _report(exc.diagnostics)
+        report_problems(exc.diagnostics)
         sys.exit(1)
     for line in report.lines(form):
         click.echo(line)
@@ -249,12 +174,12 @@ def legal_diff(root: Path, files: tuple[Path, ...]) -> None:
     try:
         reports = diff_files(root, list(files))
     except BuildError as exc:
-        _report(exc.diagnostics)
+        report_problems(exc.diagnostics)
         sys.exit(1)
-    for report in reports:
-        for line in report.lines():
+    for found in reports:
+        for line in found.lines():
             click.echo(line)
-    sys.exit(max([MATCHES, *(report.status for report in reports)]))
+    sys.exit(max([MATCHES, *(found.status for found in reports)]))
 
 
 @main.command("import")
@@ -284,7 +209,7 @@ def import_(root: Path, files: tuple[Path, ...], dest: Path | None, force: bool,
                         updated=updated.date() if updated else None)
     for outcome in run.outcomes:
         sheet = outcome.sheet
-        _report(list(sheet.diagnostics), summary=False)
+        report_problems(list(sheet.diagnostics), summary=False)
         if outcome.action == "failed" or outcome.action == "refused":
             click.echo(f"{sheet.path}: not imported", err=True)
             continue
@@ -332,20 +257,50 @@ def new_course(root: Path, ref: str, title: str, category: str, subcategory: str
         click.echo(f"lexom-site: {exc}", err=True)
         sys.exit(1)
     except BuildError as exc:
-        _report(exc.diagnostics)
+        report_problems(exc.diagnostics)
         sys.exit(1)
     info(f"Wrote {shown}: complete every « À compléter », then run `lexom-site check`.")
 
 
 @main.command()
-def schema() -> None:
+@click.option("--proposal", is_flag=True, help="The schema of proposal files instead (docs/proposals.md).")
+def schema(proposal: bool) -> None:
     """Print the JSON Schema of the course front matter (for editors' YAML
     completion and inline errors; see docs/editors.md)."""
     import json
 
     from .inputs.fields import course_schema
+    from .inputs.proposal import proposal_schema
 
-    click.echo(json.dumps(course_schema(), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(proposal_schema() if proposal else course_schema(), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@ROOT_OPTION
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The PDF to write  [default: proposals/NUMBER.pdf]")
+@click.option("--contract", is_flag=True, help="Make the training contract of a private individual paying for "
+              "their own training (Code du travail L6353-3) instead of a proposal.")
+@guarded
+def proposal(root: Path, file: Path, out: Path | None, contract: bool) -> None:
+    """Make the ready-to-sign PDF of a commercial proposal (CGV 2.1): the
+    proposal, the course programme and the CGV, from a proposal file (YAML,
+    see docs/proposals.md). Nothing is written if the file has a problem.
+    """
+    from .documents.proposal import make_proposal
+
+    try:
+        made = make_proposal(root, file, out, contract=contract)
+    except Refused as exc:
+        click.echo(f"lexom-site: {exc}", err=True)
+        sys.exit(1)
+    except BuildError as exc:
+        report_problems(exc.diagnostics)
+        sys.exit(1)
+    kind = "Contract" if contract else "Proposal"
+    info(f"{kind} {made.proposal.number}: wrote {made.shown} ({made.pages} pages, total {made.proposal.total_ttc} € "
+         "incl. VAT).")
 
 
 @main.command()
@@ -368,9 +323,9 @@ def serve(root: Path, port: int, out: Path | None, no_pdf: bool) -> None:
     out_dir = locations(root, out, None)[1]
     try:
         # Ctrl-C stops the server even when it was started with SIGINT ignored (as a shell's background job is)
-        with _interrupted_by(signal.SIGINT, signal.SIGTERM):
+        with interrupted_by(signal.SIGINT, signal.SIGTERM):
             run_server(root.resolve(), out_dir, port, lambda: build_site(root, out_dir, pdf=not no_pdf),
-                       echo=lambda text: click.echo(text, err=True), report=lambda d: _report(d))
+                       echo=lambda text: click.echo(text, err=True), report=lambda d: report_problems(d))
     except OSError as exc:
         click.echo(f"lexom-site: cannot serve on port {port}: {exc.strerror}", err=True)
         sys.exit(1)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
-from ..render.html import OutputFile, Page, course_page, render_page
+from ..legal.verify import verify_cgv_copies
+from ..render.html import Page, course_page, render_page
 from ..render.templates import make_environment
 from ..render.urls import course_page_path
 from .context import Planned, Run
 from .keys import combine
 from .outputs import HTML, Keys, OutputKind
-from .verify import verify_cgv_copies
 
 
 def _render(run: Run, todo: list[Planned]) -> None:
@@ -53,7 +53,7 @@ class TemplatePage(OutputKind):
         if not self.verify_cgv or self.path not in run.made:
             return []
         data = (run.staging.folder / self.path).read_bytes()
-        return verify_cgv_copies(run.project.cgv, [OutputFile(self.path, data)], run.out_dir.name)
+        return verify_cgv_copies(run.project.cgv, [(self.path, data)], run.out_dir.name)
 
 
 class CoursePages(OutputKind):

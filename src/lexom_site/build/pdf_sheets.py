@@ -14,14 +14,13 @@ from typing import Any, Callable
 
 from ..diagnostics import BuildError, Diagnostic, display_path
 from ..files import sha256
-from ..render.html import OutputFile
+from ..legal.verify import verify_cgv_copies
 from ..render.pdf_join import Part, page_count
 from ..render.sheets import CGV_TEMPLATE, MAX_COURSE_PAGES, SHEET_TEMPLATE, render_sheets
 from ..render.urls import course_pdf_path
 from .context import Planned, Run
 from .keys import combine
 from .outputs import PDF, Keys, OutputKind
-from .verify import verify_cgv_copies
 
 
 class PdfSheets(OutputKind):
@@ -99,7 +98,7 @@ class PdfSheets(OutputKind):
 
         def check_part(pages: int, part: Part) -> None:
             """CGV pages made for this build are checked word for word before any sheet carrying them is published."""
-            problems = verify_cgv_copies(cgv, [OutputFile("cgv-part.pdf", part.pdf)], "")
+            problems = verify_cgv_copies(cgv, [("cgv-part.pdf", part.pdf)], "")
             if problems:
                 template = display_path(config.templates_dir / CGV_TEMPLATE, config.root)
                 raise BuildError([dataclasses.replace(problem, path=template, message=f"in the CGV pages of the PDF "

@@ -44,6 +44,7 @@ class Project:
     digests: dict[str, str] = dataclasses.field(default_factory=dict)  # course ref / "cgv" -> SHA-256 of the file
     valid: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)  # cache entries of the courses
     prerendered: dict[str, str] = dataclasses.field(default_factory=dict)  # pages already in staging -> SHA-256
+    warnings: tuple[Diagnostic, ...] = ()  # problems that do not stop the build, for the people to decide
 
 
 def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None = None,
@@ -115,8 +116,9 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
     if not any(d.is_error for d in diagnostics) and (config.strict if strict is None else strict):
         diagnostics += completeness_problems(tuple(courses), config)
     if any(d.is_error for d in diagnostics) or cgv is None:
-        raise BuildError(diagnostics)
-    return Project(config, make_catalogue(courses), cgv, digests, valid, prerendered)
+        raise BuildError([d for d in diagnostics if d.is_error])  # (the warnings wait until it is valid)
+    return Project(config, make_catalogue(courses), cgv, digests, valid, prerendered,
+                   tuple(sorted(d for d in diagnostics if not d.is_error)))
 
 
 @dataclass

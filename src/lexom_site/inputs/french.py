@@ -2,7 +2,8 @@
 
     format_date(2026-12-03)      « 3 décembre 2026 » (« 1er » for the first of the month)
     format_amount(1290)          « 1 290 € »    (thousands grouped by a narrow no-break space,
-    format_amount(1290.5)        « 1 290,50 € »  a no-break space before the sign)
+    format_amount(1290.5)        « 1 290,50 € »  a no-break space before the sign;
+    format_amount(1290, cents=True)  « 1 290,00 € »  always the cents, as on a proposal)
     format_number(10.5)          « 10,5 »
     plural(2, "jour")            « 2 jours »
 
@@ -43,11 +44,12 @@ def format_number(number: Decimal | int) -> str:
     return sign + _group(whole) + ("," + decimals if decimals else "")
 
 
-def format_amount(amount: Decimal | int) -> str:
-    """An amount in euros: cents shown only when there are some, always two digits then."""
+def format_amount(amount: Decimal | int, *, cents: bool = False) -> str:
+    """An amount in euros: cents shown only when there are some (always with `cents`: on an invoice or
+    a proposal), two digits then."""
     amount = Decimal(amount)
-    whole, _, cents = format(abs(amount).quantize(Decimal("0.01")), "f").partition(".")
-    text = _group(whole) + ("," + cents if cents != "00" else "")
+    whole, _, hundredths = format(abs(amount).quantize(Decimal("0.01")), "f").partition(".")
+    text = _group(whole) + ("," + hundredths if hundredths != "00" or cents else "")
     return ("-" if amount < 0 else "") + text + NBSP + "€"
 
 

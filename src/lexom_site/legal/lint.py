@@ -27,6 +27,7 @@ from ..inputs.source import Reader, read_source
 from .cgv import Cgv
 from .lint_copies import CopyRule
 from .lint_facts import AmountRule, EmailRule, HostRule, NameRule, PhraseRule, UrlRule
+from .lint_law import contract_law
 from .lint_marks import DeclarationRule, QualiopiMarkRule
 from .lint_rule import FileRule, Finding, LintFile, LintText
 from .lint_structure import check_structure
@@ -43,7 +44,7 @@ FILE_RULES: tuple[type[FileRule], ...] = (
     AmountRule,  # amounts declared once (lint_facts.py)
     DeclarationRule, QualiopiMarkRule,  # printed together, or not in that place (lint_marks.py)
 )
-CGV_RULES: tuple[Callable[[Cgv], list[Diagnostic]], ...] = (check_structure,)
+CGV_RULES: tuple[Callable[[Cgv], list[Diagnostic]], ...] = (check_structure, contract_law)
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".xml", ".j2", ".jinja", ".yaml", ".yml", ".json"}
 

@@ -18,8 +18,8 @@ from markupsafe import Markup
 
 from ..diagnostics import BuildError, Diagnostic, display_path
 from ..inputs.config import SiteConfig
-from ..inputs.french import format_date, format_number
-from ..inputs.key_facts import declaration_sentence, key_facts
+from ..inputs.french import format_amount, format_date, format_number
+from ..inputs.key_facts import declaration_sentence, key_facts, session_dates
 from ..inputs.markdown import render_block, render_inline
 from .metadata import catalogue_jsonld, course_description, course_jsonld, plain_text
 from .urls import absolute_url, category_anchor, course_page_path
@@ -52,6 +52,8 @@ def make_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> ji
     env.globals["declaration_sentence"] = lambda: declaration_sentence(config)
     env.globals["format_date"] = format_date
     env.globals["format_number"] = format_number
+    env.globals["format_amount"] = format_amount
+    env.globals["session_dates"] = session_dates
     # JSON-LD keeps French letters readable; tojson still escapes <, >, & and '
     env.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": False, "indent": 2}
     env.globals["site"] = config

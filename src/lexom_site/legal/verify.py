@@ -1,9 +1,10 @@
-"""Verify every built output before it is published.
+"""Verify every output that carries the CGV before it is published or sent.
 
 The CGV text of each PDF (extracted from the PDF itself) and of the HTML CGV
 page is compared with the canonical CGV by the same alignment as
 `lexom-site legal-diff`. A template or stylesheet change that drops or
-mangles a clause fails the build, naming the file and the clause.
+mangles a clause fails the build (or the proposal), naming the file and the
+clause.
 """
 
 from __future__ import annotations
@@ -11,20 +12,20 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from ..diagnostics import Diagnostic
-from ..legal.cgv import Cgv
-from ..legal.diff import diff_document, parse_document
-from ..render.html import OutputFile
+from .cgv import Cgv
+from .diff import diff_document, parse_document
 
 HINT = "a template or stylesheet changed how the CGV is printed; the canonical text must come out word for word"
 
 
-def verify_cgv_copies(cgv: Cgv, files: list[OutputFile], out_name: str) -> list[Diagnostic]:
-    """Diagnostics for every one of these output files (PDF or HTML) that does not carry the CGV intact."""
+def verify_cgv_copies(cgv: Cgv, files: list[tuple[str, bytes]], out_name: str) -> list[Diagnostic]:
+    """Diagnostics for every one of these output files (path, bytes; PDF or HTML) that does not carry the CGV
+    intact; `out_name` is shown before each path."""
     diagnostics: list[Diagnostic] = []
-    for file in files:
-        path = PurePosixPath(file.path)
-        shown = f"{out_name}/{file.path}"
-        report = diff_document(cgv, parse_document(file.data, shown, path.suffix))
+    for file_path, data in files:
+        path = PurePosixPath(file_path)
+        shown = f"{out_name}/{file_path}" if out_name else file_path
+        report = diff_document(cgv, parse_document(data, shown, path.suffix))
         if not report.found:
             diagnostics.append(Diagnostic(shown, 0, 0, "the CGV is missing from this output", hint=HINT))
             continue

@@ -1,0 +1,92 @@
+"""How the commands speak to people: problems printed as `path:line:col`
+(and as GitHub annotations in a workflow), messages silenced by -q or shown
+by -v, and the exits of every command: Ctrl-C and SIGTERM stop it cleanly
+(130), a reader that stops reading is not an error, and a bug ends with a
+plain sentence (3), never a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import signal
+import sys
+import threading
+from typing import Callable, Iterator
+
+import click
+
+from .diagnostics import Diagnostic
+
+
+def report_problems(diagnostics: list[Diagnostic], summary: bool = True) -> None:
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+    for diagnostic in diagnostics:
+        click.echo(diagnostic.format(), err=True)
+        if annotate:
+            click.echo(diagnostic.github_annotation())
+    errors = sum(d.is_error for d in diagnostics)
+    if errors and summary:
+        click.secho(f"{errors} error{'s' if errors > 1 else ''} found; nothing was written.", fg="red", err=True,
+                    color=False if os.environ.get("NO_COLOR") else None)  # https://no-color.org
+
+
+@contextlib.contextmanager
+def interrupted_by(*signals: signal.Signals) -> Iterator[None]:
+    """These signals stop the command as Ctrl-C does (a KeyboardInterrupt):
+    cleanly, nothing written. SIGTERM is how a cancelled CI job or `kill`
+    stops a process."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, interrupt) for sig in signals}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def guarded(command: Callable) -> Callable:
+    """No traceback for an editor: Ctrl-C and unexpected errors end with a
+    plain message and a documented exit status (130 and 3)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            with interrupted_by(signal.SIGTERM):
+                return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("Interrupted: nothing was written; the previous output is unchanged.", err=True)
+            sys.exit(130)
+        except BrokenPipeError:  # the reader of the output stopped reading (`| head`): not an error of ours
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
+        except Exception as exc:  # a bug of ours, not a content error
+            if os.environ.get("LEXOM_SITE_DEBUG"):
+                raise
+            click.echo(f"lexom-site: internal error ({type(exc).__name__}: {exc}); nothing was written.\n"
+                       "  Please report it with the command you ran; LEXOM_SITE_DEBUG=1 shows the details.", err=True)
+            sys.exit(3)
+
+    return wrapper
+
+
+verbosity = {"level": 1}  # 0 quiet, 1 normal, 2 verbose
+
+
+def info(text: str) -> None:
+    """A message for people (progress, summaries): on stderr, silenced by -q."""
+    if verbosity["level"] >= 1:
+        click.echo(text, err=True)
+
+
+def detail(text: str) -> None:
+    """A detail shown with -v only."""
+    if verbosity["level"] >= 2:
+        click.echo(text, err=True)
