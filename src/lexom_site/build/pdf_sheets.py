@@ -1,10 +1,12 @@
 """The PDF sheets output kind: one PDF per course, its course part then the
-CGV (render/sheets.py lays them out), published in pdf/.
+CGV part, numbered (render/sheets.py), published in pdf/.
 
-Sheets and CGV parts are kept in the build cache by key: a sheet whose
-course file, CGV, PDF templates and stylesheets did not change is taken from
-there. Every CGV part laid out is verified word for word against the
-canonical CGV before any sheet carrying it is published.
+Three things are kept in the build cache by key: each sheet, each course
+part (the printed catalogue joins them too) and the CGV part. A sheet whose
+course file, CGV, PDF templates and stylesheets did not change is taken
+from there; a sheet whose parts are there is joined without laying anything
+out. The CGV part is verified word for word against the canonical CGV
+before any sheet carrying it is published.
 """
 
 from __future__ import annotations
@@ -12,15 +14,54 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Callable
 
-from ..diagnostics import BuildError, Diagnostic, display_path
+from ..diagnostics import BuildError, display_path
 from ..files import sha256
 from ..legal.verify import verify_cgv_copies
 from ..render.pdf_join import Part, page_count
-from ..render.sheets import CGV_TEMPLATE, MAX_COURSE_PAGES, SHEET_TEMPLATE, render_sheets
+from ..render.sheets import CGV_TEMPLATE, SHEET_TEMPLATE, assemble_sheet, cgv_part, render_sheets
 from ..render.urls import course_pdf_path
 from .context import Planned, Run
 from .keys import combine
 from .outputs import PDF, Keys, OutputKind
+
+
+def cgv_part_key(keys: Keys) -> str:
+    """The key of the CGV pages shared by every sheet and the catalogue."""
+    return combine(keys.common, keys.template(CGV_TEMPLATE), keys.pdf_assets, keys.sources["cgv"], "cgv-part")
+
+
+def course_part_key(keys: Keys, course: Any) -> str:
+    """The key of a course's pages (the CGV is in it: its date is the documents' date)."""
+    return combine(keys.common, keys.template(SHEET_TEMPLATE), keys.pdf_assets, keys.sources["cgv"],
+                   keys.sources.get(course.ref, ""), "course-part")
+
+
+def cached_part(run: Run, key: str) -> Part | None:
+    data = run.cache.get_pdf(key)
+    return Part(data, page_count(data)) if data is not None else None
+
+
+def cgv_pages(run: Run) -> Part:
+    """The CGV part: from the cache, or laid out now, verified and kept."""
+    found = cached_part(run, cgv_part_key(run.keys))
+    if found is not None:
+        return found
+    _, result = run.pool.submit(cgv_part()).get()
+    if isinstance(result, BuildError):
+        raise result
+    check_cgv_part(run, result)
+    return result
+
+
+def check_cgv_part(run: Run, part: Part) -> None:
+    """CGV pages made for this build are checked word for word before anything carrying them is published."""
+    config = run.project.config
+    problems = verify_cgv_copies(run.project.cgv, [("cgv-part.pdf", part.pdf)], "")
+    if problems:
+        template = display_path(config.templates_dir / CGV_TEMPLATE, config.root)
+        raise BuildError([dataclasses.replace(problem, path=template, message=f"in the CGV pages of the PDF "
+                                              f"sheets: {problem.message}") for problem in problems])
+    run.cache.put_pdf(cgv_part_key(run.keys), part.pdf)
 
 
 class PdfSheets(OutputKind):
@@ -31,9 +72,8 @@ class PdfSheets(OutputKind):
     def plan(self, run: Run, keys: Keys) -> list[Planned]:
         if not run.pdf:
             return []
-        common = combine(keys.common, keys.template(SHEET_TEMPLATE), keys.template(CGV_TEMPLATE), keys.pdf_assets,
-                         keys.sources["cgv"])
-        return [Planned(course_pdf_path(course), combine(common, keys.sources.get(course.ref, "")), self, course)
+        cgv = cgv_part_key(keys)
+        return [Planned(course_pdf_path(course), combine(course_part_key(keys, course), cgv, "sheet"), self, course)
                 for course in run.project.catalogue.courses]
 
     def make(self, run: Run, todo: list[Planned]) -> None:
@@ -64,47 +104,35 @@ class PdfSheets(OutputKind):
         return made, len(items) - made
 
     def cache_keys(self, run: Run) -> list[str]:
-        return [p.key for p in run.planned if p.kind is self] + [self._part_key(run, pages)
-                                                                  for pages in range(1, MAX_COURSE_PAGES + 1)]
-
-    def _part_key(self, run: Run, course_pages: int) -> str:
-        """The key of the CGV part of a sheet whose course part has `course_pages` pages."""
-        keys = run.keys
-        return combine(keys.common, keys.template(CGV_TEMPLATE), keys.pdf_assets, keys.sources["cgv"], "cgv-part",
-                       str(course_pages))
+        courses = [p.subject for p in run.planned if p.kind is self]
+        return ([p.key for p in run.planned if p.kind is self] + [course_part_key(run.keys, c) for c in courses]
+                + [cgv_part_key(run.keys)])
 
     def render(self, run: Run, courses: list[Any], publish: Callable[[Any, bytes], None]) -> int:
-        """Lay out the sheets of `courses` (CGV parts from the cache when there), verify, publish each."""
+        """Make the sheets of `courses` (from their cached parts when there), verify, publish each."""
         if not courses:
             return 0
         assert run.pool is not None
-        cache, config, cgv = run.cache, run.project.config, run.project.cgv
-        parts: dict[int, Part] = {}
-        for pages in range(1, MAX_COURSE_PAGES + 1):
-            data = cache.get_pdf(self._part_key(run, pages))
-            if data is not None:
-                parts[pages] = Part(data, page_count(data))
+        root, keys = run.project.config.root, run.keys
+        cgv = cached_part(run, cgv_part_key(keys))
         done = 0
 
-        def on_sheet(course: Any, sheet: Part) -> None:
+        def on_sheet(course: Any, part: Part, sheet: Part) -> None:
             nonlocal done
-            if page_count(sheet.pdf) != sheet.pages:
-                raise BuildError([Diagnostic(course.path, 0, 0, f"the PDF sheet has {page_count(sheet.pdf)} pages "
-                                             f"instead of {sheet.pages} after joining the CGV")])
+            run.cache.put_pdf(course_part_key(keys, course), part.pdf)
             publish(course, sheet.pdf)
             done += 1
             if run.progress:
                 run.progress("pdf", done, len(courses))
 
-        def check_part(pages: int, part: Part) -> None:
-            """CGV pages made for this build are checked word for word before any sheet carrying them is published."""
-            problems = verify_cgv_copies(cgv, [("cgv-part.pdf", part.pdf)], "")
-            if problems:
-                template = display_path(config.templates_dir / CGV_TEMPLATE, config.root)
-                raise BuildError([dataclasses.replace(problem, path=template, message=f"in the CGV pages of the PDF "
-                                                      f"sheets: {problem.message}") for problem in problems])
-            cache.put_pdf(self._part_key(run, pages), part.pdf)
-
-        run.pool.ensure(len(courses) + (0 if parts else 1))
-        render_sheets(run.pool, courses, cgv_parts=parts, on_sheet=on_sheet, check_part=check_part)
+        to_lay_out = []
+        for course in courses:
+            part = cached_part(run, course_part_key(keys, course))
+            if part is not None and cgv is not None:
+                on_sheet(course, part, assemble_sheet(part, cgv, root))
+            else:
+                to_lay_out.append(course)
+        run.pool.ensure(len(to_lay_out) + (0 if cgv else 1))
+        render_sheets(run.pool, to_lay_out, root, cgv=cgv, on_sheet=on_sheet,
+                      check_cgv=lambda part: check_cgv_part(run, part))
         return done

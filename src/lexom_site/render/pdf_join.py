@@ -1,62 +1,42 @@
-"""PDF parts joined into one document (pypdfium2), reproducibly.
+"""PDF parts joined into one document (pikepdf), reproducibly.
 
-A course sheet is its course part followed by a CGV part; both are laid out
-by pdf_layout.py and joined here. The joined file's identifier is derived
-from its bytes (pdfium would draw a random one), so the same parts always
-give the same file.
+A course sheet is its course part followed by the CGV part; the printed
+catalogue is made of parts too. The parts are laid out by pdf_layout.py,
+each once, and joined here; « page X / Y » is then stamped on the whole
+(stamp.py), since no part can know its numbers. The joined file's
+identifier is derived from its content, so the same parts always give the
+same bytes.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
-import re
 import signal
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterator
 
+import pikepdf
 import pypdfium2 as pdfium
+
+from .stamp import PageNumbers, save
 
 
 @dataclass(frozen=True)
 class Part:
-    """Some pages of a sheet, as a PDF."""
+    """Some pages of a document, as a PDF."""
 
     pdf: bytes
     pages: int
 
 
-# --- joining ------------------------------------------------------------------------------------------------
-
-# a PDF string is <hex> or (literal), where a literal may hold escaped characters such as \) and \\
-_PDF_STRING = rb"(<[0-9A-Fa-f]*>|\((?:[^\\)]|\\[\s\S])*\))"
-_TRAILER_ID = re.compile(rb"/ID\s*\[\s*" + _PDF_STRING + rb"\s*" + _PDF_STRING + rb"\s*\]")
-
-
-def _save(document: pdfium.PdfDocument) -> bytes:
-    """Save a pdfium document reproducibly: pdfium draws a random second file
-    identifier, replaced here (same length) by one derived from the saved
-    bytes themselves, so the same document always gets the same identifier
-    (whatever inner differences of the parts pdfium did not keep)."""
-    buffer = io.BytesIO()
-    document.save(buffer)
-    data = buffer.getvalue()
-    tail = data.rfind(b"trailer")
-    match = _TRAILER_ID.search(data, max(tail, 0))
-    if match is None:  # never published with pdfium's random identifier
-        raise RuntimeError("no file identifier found in the trailer of a joined PDF sheet")
-    start, end = match.span(2)
-    stable = hashlib.sha256(data[:start] + data[end:]).hexdigest().upper().encode() * 4
-    return data[: start + 1] + stable[: end - start - 2] + data[end - 1 :]
-
-
 @contextlib.contextmanager
 def _interrupt_after() -> Iterator[None]:
     """Hold Ctrl-C (and SIGTERM, which the command treats alike) until the
-    block is done: PDFium calls back into Python while saving, and an
-    interrupt there would be swallowed and the file left broken."""
+    block is done: the PDF libraries may call back into Python while saving,
+    and an interrupt there would be swallowed and the file left broken."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -71,37 +51,24 @@ def _interrupt_after() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-def join_parts(first: Part, *others: Part) -> Part:
-    """One PDF: the pages of each part in order; the metadata of the first."""
+def join_parts(first: Part, *others: Part, numbers: Path | None = None) -> Part:
+    """One PDF: the pages of each part in order, the metadata of the first;
+    with `numbers` (the Lato font file), « page X / Y » on every page."""
     with _interrupt_after():
-        return _join(first, others)
-
-
-def _join(first: Part, others: tuple[Part, ...]) -> Part:
-    document = pdfium.PdfDocument(first.pdf)
-    opened = []
-    try:
+        document = pikepdf.open(io.BytesIO(first.pdf))
         for part in others:
-            opened.append(pdfium.PdfDocument(part.pdf))
-            document.import_pages(opened[-1])
-        return Part(_save(document), first.pages + sum(part.pages for part in others))
-    finally:
-        for other in opened:
-            other.close()
-        document.close()
+            document.pages.extend(pikepdf.open(io.BytesIO(part.pdf)).pages)
+        if numbers is not None:
+            stamper = PageNumbers(document, numbers)
+            total = len(document.pages)
+            for number, page in enumerate(document.pages, start=1):
+                stamper.stamp(page, number, total)
+        return Part(save(document), len(document.pages))
 
 
 def page_count(pdf: bytes) -> int:
     with _interrupt_after():
-        return _page_count(pdf)
-
-
-def _page_count(pdf: bytes) -> int:
-    document = pdfium.PdfDocument(pdf)
-    try:
-        return len(document)
-    finally:
-        document.close()
+        return len(pikepdf.open(io.BytesIO(pdf)).pages)
 
 
 def last_page_lines(pdf: bytes, band: float = 50.0) -> int:
