@@ -63,26 +63,43 @@ def test_editing_one_course_remakes_its_page_the_listing_and_its_pdf_only(projec
     # the home page and the sitemap are made again, with the same bytes: they are not rewritten
     assert run_build(project).startswith("Built 1 page(s) and 1 PDF sheet(s)")
     after = state(project / "public")
-    assert changed(before, after) == ["formations/abc-def-2/index.html", "pdf/ABC-DEF-2.pdf"]
+    # the printed catalogue holds the course too; the home page changes only if the catalogue's size label does
+    assert without_home(changed(before, after)) == ["formations/abc-def-2/index.html", "pdf/ABC-DEF-2.pdf",
+                                                    "pdf/catalogue.pdf"]
+    assert catalogue_label(project) in (project / "public/index.html").read_text()
     assert changed(before, after, search=True) != changed(before, after)  # the search index knows the new words
     assert "Objectifs révisés" in (project / "public/formations/abc-def-2/index.html").read_text()
     assert any("Objectifs révisés" in page for page in page_texts((project / "public/pdf/ABC-DEF-2.pdf").read_bytes()))
     course.write_text(course.read_text().replace("title: Deuxième", "title: Deuxième formation"))
     assert run_build(project).startswith("Built 2 page(s) and 1 PDF sheet(s)")
     assert changed(after, state(project / "public")) == [
-        "formations/abc-def-2/index.html", "index.html", "pdf/ABC-DEF-2.pdf"]
+        "formations/abc-def-2/index.html", "index.html", "pdf/ABC-DEF-2.pdf", "pdf/catalogue.pdf"]
+
+
+def without_home(paths: list[str]) -> list[str]:
+    return [path for path in paths if path != "index.html"]
+
+
+def catalogue_label(project: Path) -> str:
+    """What the home page says of the printed catalogue: its page count and size, as they are."""
+    import pikepdf
+
+    path = project / "public/pdf/catalogue.pdf"
+    size = path.stat().st_size
+    label = f"{round(size / 1000)}\u00a0ko" if size < 1_000_000 else f"{size / 1e6:.1f}".replace(".", ",") + "\u00a0Mo"
+    return f"PDF, {len(pikepdf.open(path).pages)} pages, {label}"
 
 
 @pytest.mark.parametrize("edit, remade", [
     (("content/legal/cgv.md", "clients personnes physiques", "clients, personnes physiques"),
-     ["cgv/index.html", "pdf/ABC-DEF-1.pdf", "pdf/ABC-DEF-2.pdf", "pdf/ABC-DEF-3.pdf"]),
+     ["cgv/index.html", "pdf/ABC-DEF-1.pdf", "pdf/ABC-DEF-2.pdf", "pdf/ABC-DEF-3.pdf", "pdf/catalogue.pdf"]),
     (("templates/course.html", "Télécharger la fiche PDF", "Télécharger la fiche (PDF)"),
      ["formations/abc-def-1/index.html", "formations/abc-def-2/index.html", "formations/abc-def-3/index.html"]),
     (("templates/partials/course_sheet.html", "Objectifs de la formation", "Objectifs"),
      ["formations/abc-def-1/index.html", "formations/abc-def-2/index.html", "formations/abc-def-3/index.html",
-      "pdf/ABC-DEF-1.pdf", "pdf/ABC-DEF-2.pdf", "pdf/ABC-DEF-3.pdf"]),
+      "pdf/ABC-DEF-1.pdf", "pdf/ABC-DEF-2.pdf", "pdf/ABC-DEF-3.pdf", "pdf/catalogue.pdf"]),
     (("assets/css/pdf.css", "--brand: #14456e;", "--brand: #14456f;"),
-     ["assets/css/pdf.css", "pdf/ABC-DEF-1.pdf", "pdf/ABC-DEF-2.pdf", "pdf/ABC-DEF-3.pdf"]),
+     ["assets/css/pdf.css", "pdf/ABC-DEF-1.pdf", "pdf/ABC-DEF-2.pdf", "pdf/ABC-DEF-3.pdf", "pdf/catalogue.pdf"]),
 ], ids=["cgv", "html-template", "shared-partial", "pdf-stylesheet"])
 def test_a_shared_input_remakes_everything_that_uses_it_and_nothing_else(project: Path, edit, remade):
     run_build(project)
@@ -92,7 +109,7 @@ def test_a_shared_input_remakes_everything_that_uses_it_and_nothing_else(project
     assert old in text
     (project / path).write_text(text.replace(old, new))
     run_build(project)
-    assert changed(before, state(project / "public")) == remade
+    assert without_home(changed(before, state(project / "public"))) == remade
 
 
 def test_the_configuration_remakes_everything(project: Path):
@@ -210,4 +227,5 @@ def test_a_rebuild_knows_beforehand_how_few_sheets_it_may_make(project: Path):
     cgv.write_text(cgv.read_text().replace("clients personnes physiques", "clients, personnes physiques"))
     assert freshness(project) == (False, None)  # a shared input changed: every sheet may change
     run_build(project)  # the early single worker gives way to the full pool when there is more to make
-    assert {p.name for p in (project / "public/pdf").iterdir()} == {f"ABC-DEF-{n}.pdf" for n in (1, 2, 3, 4)}
+    assert {p.name for p in (project / "public/pdf").iterdir()} == {f"ABC-DEF-{n}.pdf" for n in (1, 2, 3, 4)} | {
+        "catalogue.pdf"}

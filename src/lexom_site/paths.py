@@ -3,6 +3,7 @@
     site.yaml              site settings and company facts
     content/courses/       one course file per course (REF.md)
     content/legal/cgv.md   the canonical CGV
+    content/catalogue.md   the introduction of the printed catalogue
     templates/             Jinja templates
     assets/                published as they are
     public/                the built site (default output folder)
@@ -18,6 +19,7 @@ CONTENT_DIR = "content"
 COURSES_DIR = "content/courses"
 LEGAL_DIR = "content/legal"
 CGV_FILE = "content/legal/cgv.md"
+CATALOGUE_INTRO = "content/catalogue.md"  # the introduction page of the printed catalogue (Markdown)
 TEMPLATES_DIR = "templates"
 ASSETS_DIR = "assets"
 OUTPUT_DIR = "public"

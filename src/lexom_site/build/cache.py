@@ -52,6 +52,7 @@ class BuildCache:
     fingerprint: str = ""  # of all the inputs of the last build (see _fingerprint)
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)  # path -> {key, sha256}
     courses: dict[str, dict[str, Any]] = field(default_factory=dict)  # course file -> {sha256, key, course}
+    _pdfs: dict[str, list[Path]] | None = field(default=None, repr=False)  # see _pdf_files
 
     @classmethod
     def open(cls, folder: Path, name: str = "public") -> BuildCache:
@@ -112,9 +113,22 @@ class BuildCache:
         write_atomic(self.links_file, _json({"format": FORMAT, "pages": pages}).encode("utf-8"))
 
     # PDF parts and sheets, by key
+    def _pdf_files(self) -> dict[str, list[Path]]:
+        """The PDFs of the cache by key: the folder is listed once per build, not once per PDF."""
+        if self._pdfs is None:
+            self._pdfs = {}
+            try:
+                names = sorted(os.listdir(self.folder / "pdf"))
+            except OSError:
+                names = []
+            for name in names:
+                if name.endswith(".pdf"):
+                    self._pdfs.setdefault(name[:-4].rsplit("-", 1)[0], []).append(self.folder / "pdf" / name)
+        return self._pdfs
+
     def get_pdf(self, key: str) -> bytes | None:
         """The cached PDF of this key, if its bytes still have the hash in its name."""
-        for path in (self.folder / "pdf").glob(f"{key}-*.pdf"):
+        for path in self._pdf_files().get(key, ()):
             data = read_bytes(path)
             if data is not None and path.stem == f"{key}-{sha256(data)}":
                 return data
@@ -127,6 +141,9 @@ class BuildCache:
         path = folder / f"{key}-{digest}.pdf"
         if not file_intact(path, digest):  # missing, or damaged since: written anew (a new file, not in place)
             write_atomic(path, data)
+        known = self._pdf_files().setdefault(key, [])
+        if path not in known:
+            known.append(path)
         return path
 
     def prune_pdfs(self, keep: Iterable[str]) -> None:
@@ -135,6 +152,7 @@ class BuildCache:
         for path in (self.folder / "pdf").glob("*.pdf"):
             if path.stem.rsplit("-", 1)[0] not in keep:
                 path.unlink(missing_ok=True)
+        self._pdfs = None
 
 
 def file_stat(path: Path) -> list[int]:

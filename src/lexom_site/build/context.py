@@ -141,6 +141,14 @@ class Run:
         self.made.add(path)
         return True
 
+    def republish(self, path: str, data: bytes) -> bool:
+        """Replace a file already in the new site (a page that can say more once the PDFs are made)."""
+        if path in self.kept or path in self.made:
+            (self.staging.folder / path).unlink()
+            self.kept.discard(path)
+            self.made.discard(path)
+        return self.publish(path, data)
+
     def publish_staged(self, path: str, digest: str) -> bool:
         """A file a worker already wrote into the new site; True when it is new."""
         self.published[path] = digest

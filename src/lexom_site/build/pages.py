@@ -8,7 +8,8 @@ from ..diagnostics import Diagnostic
 from ..legal.verify import verify_cgv_copies
 from ..render.html import Page, course_page, render_page
 from ..render.templates import make_environment
-from ..render.urls import course_page_path
+from ..render.urls import CATALOGUE_PDF, course_page_path
+from .catalogue import published_facts
 from .context import Planned, Run
 from .keys import combine
 from .outputs import HTML, Keys, OutputKind
@@ -31,8 +32,10 @@ def _render(run: Run, todo: list[Planned]) -> None:
 @dataclass(frozen=True)
 class TemplatePage(OutputKind):
     """One file of the site made from one template (the home page, the CGV
-    page, the sitemap...), showing the parts of the project named in `uses`
-    ("catalogue", "cgv"); `verify_cgv`: it prints the CGV, checked word for word."""
+    page, the sitemap...), showing what `uses` names: "catalogue" (the
+    courses), "cgv", "catalogue_pdf" (the printed catalogue: its address, and
+    once it is made its size and page count, see catalogue.py); `verify_cgv`:
+    it prints the CGV, checked word for word."""
 
     path: str
     template: str
@@ -41,8 +44,11 @@ class TemplatePage(OutputKind):
     stage = HTML
 
     def plan(self, run: Run, keys: Keys) -> list[Planned]:
-        shown = {"catalogue": keys.catalogue, "cgv": keys.sources["cgv"]}
-        page = Page(self.path, self.template, {name: getattr(run.project, name) for name in self.uses})
+        printed = next((item for item in run.planned if item.path == CATALOGUE_PDF), None)  # (planned first)
+        shown = {"catalogue": keys.catalogue, "cgv": keys.sources["cgv"], "catalogue_pdf": printed.key if printed else ""}
+        values = {"catalogue": run.project.catalogue, "cgv": run.project.cgv,
+                  "catalogue_pdf": published_facts(run) if printed else None}
+        page = Page(self.path, self.template, {name: values[name] for name in self.uses})
         return [Planned(self.path, combine(keys.common, keys.template(self.template),
                                            *(shown[name] for name in self.uses)), self, page)]
 

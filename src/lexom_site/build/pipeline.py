@@ -6,7 +6,7 @@
     html      the pages and assets that changed (pages.py)
     index     the search index, started in the background (search_index.py)
     check     every internal link, the CGV page (checks.py)
-    pdf       the PDF sheets that changed, by the worker pool (pdf_sheets.py)
+    pdf       the printed catalogue and the PDF sheets that changed, by the worker pool (catalogue.py, pdf_sheets.py)
     publish   the search index finished; the new site swapped in for the old one in one rename
 
 Nothing is published before the whole catalogue is valid and every page and
@@ -26,6 +26,7 @@ from ..paths import OUTPUT_MARKER, locations
 from ..render.pdf_pool import PdfPool
 from ..render.urls import CGV_PAGE, HOME_PAGE, ROBOTS, SEARCH_PAGE, SITEMAP
 from .cache import file_stat
+from .catalogue import PrintedCatalogue
 from .checks import check_outputs
 from .context import BuildReport, Progress, Run, Timer
 from .freshness import Freshness, check_freshness, outputs_intact
@@ -38,7 +39,8 @@ from .staging import Staging, check_output_dir, empty_trash
 
 # Every kind of output of the site, in the order they are planned.
 OUTPUTS: tuple[OutputKind, ...] = (
-    TemplatePage(HOME_PAGE, "index.html", uses=("catalogue",)),
+    PrintedCatalogue(),  # before the home page, which links it; made before the sheets, which reuse its parts
+    TemplatePage(HOME_PAGE, "index.html", uses=("catalogue", "catalogue_pdf")),
     TemplatePage(CGV_PAGE, "cgv.html", uses=("cgv",), verify_cgv=True),
     TemplatePage(SEARCH_PAGE, "search.html"),
     TemplatePage(SITEMAP, "sitemap.xml", uses=("catalogue",)),
@@ -97,7 +99,7 @@ def _build(run: Run) -> BuildReport:
     run.timer.lap("checks")
     problems += make(run, todo, PDF)
     if problems:
-        raise BuildError(problems)
+        raise BuildError(list(dict.fromkeys(problems)))  # (the catalogue and the sheets lay out the same parts)
     run.timer.lap("pdf")
     save_sources(run)
     finish(run)

@@ -26,7 +26,7 @@ from ..inputs.course import Course, course_from_json, course_to_json
 from ..inputs.source import Reader, source_reader
 from ..legal.cgv import Cgv, load_cgv
 from ..legal.lint import Linter, LintFile, lint_project
-from ..paths import CONFIG_FILE
+from ..paths import CATALOGUE_INTRO, CONFIG_FILE
 from ..render.html import course_page, render_page
 from ..render.templates import make_environment
 from .cache import BuildCache
@@ -45,6 +45,7 @@ class Project:
     valid: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)  # cache entries of the courses
     prerendered: dict[str, str] = dataclasses.field(default_factory=dict)  # pages already in staging -> SHA-256
     warnings: tuple[Diagnostic, ...] = ()  # problems that do not stop the build, for the people to decide
+    intro: str | None = None  # the Markdown of content/catalogue.md, the printed catalogue's introduction
 
 
 def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None = None,
@@ -72,11 +73,20 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
     except BuildError as exc:
         diagnostics += exc.diagnostics
     cgv_source, _ = reader(config.cgv_file, display_path(config.cgv_file, config.root))
+    intro = None
+    if (config.root / CATALOGUE_INTRO).exists():
+        intro_source, found = reader(config.root / CATALOGUE_INTRO, display_path(config.root / CATALOGUE_INTRO,
+                                                                                 config.root))
+        diagnostics += found
+        if intro_source is not None:
+            intro = intro_source.text
     validity = combine(code_key(), file_digest(config.root / CONFIG_FILE), cgv_source.digest if cgv_source else "")
     paths, found = course_paths(config)
     diagnostics += found
     courses: list[Course] = []
     digests: dict[str, str] = {"cgv": cgv_source.digest if cgv_source else ""}
+    if intro is not None:
+        digests["intro"] = intro_source.digest
     valid: dict[str, dict[str, Any]] = {}
     prerendered: dict[str, str] = {}
     to_check = []
@@ -118,7 +128,7 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
     if any(d.is_error for d in diagnostics) or cgv is None:
         raise BuildError([d for d in diagnostics if d.is_error])  # (the warnings wait until it is valid)
     return Project(config, make_catalogue(courses), cgv, digests, valid, prerendered,
-                   tuple(sorted(d for d in diagnostics if not d.is_error)))
+                   tuple(sorted(d for d in diagnostics if not d.is_error)), intro)
 
 
 @dataclass

@@ -17,6 +17,8 @@ from collections import defaultdict
 from rapidfuzz import fuzz
 
 from ..inputs.config import AMOUNT_RE, SiteConfig, amount_key
+from ..inputs.kinds import Choice
+from ..inputs.site_facts import KNOWN_FACTS
 from .cgv import Cgv
 from .lint_rule import EMAIL_RE, URL_RE, FileRule, Finding, LintText
 from .textnorm import LineIndex, fold
@@ -176,13 +178,17 @@ class NameRule(FileRule):
         return findings
 
 
+# Facts chosen from a few set phrases (« actions de formation »): common words, never a name to misspell.
+_CHOSEN = {spec.name for spec in KNOWN_FACTS if isinstance(spec.kind, Choice)}
+
+
 class PhraseRule(FileRule):
     """A line nearly stating a declared phrase (the court, the mediator...)."""
 
     def __init__(self, config: SiteConfig, cgv: Cgv | None):
         self.keys = []  # fact, its folded value, its long words
         for fact in config.facts.values():
-            if " " not in fact.value or URL_RE.search(fact.value):
+            if " " not in fact.value or URL_RE.search(fact.value) or fact.name in _CHOSEN:
                 continue
             value = fold(fact.value)
             long_words = sorted(set(re.findall(r"\w{5,}", value.lower())), key=len, reverse=True)

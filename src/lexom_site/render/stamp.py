@@ -35,7 +35,7 @@ FONT_NAME = pikepdf.Name("/LexomPageNumber")
 def _subset(font_path: str) -> tuple[bytes, dict[str, int], dict[int, int], dict[str, float]]:
     """The subset font's bytes, glyph id per character, advance width per glyph id (1/1000 em), metrics."""
     logging.getLogger("fontTools").setLevel(logging.ERROR)  # (it warns about the font's old creation date)
-    font = TTFont(font_path)
+    font = TTFont(font_path, recalcTimestamp=False)  # (else it would carry the time of the build)
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True

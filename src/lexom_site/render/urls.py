@@ -18,6 +18,7 @@ CGV_PAGE = "cgv/index.html"
 SEARCH_PAGE = "recherche/index.html"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
+CATALOGUE_PDF = "pdf/catalogue.pdf"
 
 
 def course_page_path(course: Any) -> str:
