@@ -11,7 +11,12 @@ full cold build, check_s (`lexom-site check`, a new process), noop_s and
 noop_files_rewritten (a rebuild with nothing changed), edit_one_s (a rebuild
 after editing one course: the median of 5, each run in edit_one_runs_s) with
 edit_one_files_rewritten (the last one's, search index aside) and
-edit_one_search_files_rewritten (how many files of the index), peak_rss_mb
+edit_one_search_files_rewritten (how many files of the index), with
+edit_one_catalogue_s (the printed catalogue's own seconds in those rebuilds,
+checked to hold the edited text), catalogue_pages and catalogue_mb,
+catalogue_alone_s (the catalogue made again with every course part in the
+cache: its front and back laid out, everything joined; the most it adds to a
+build) and catalogue_share_of_cold_build (that / full_build_s), peak_rss_mb
 (the whole build: main process and workers, summed), naive_s_per_sheet (one
 WeasyPrint document per sheet, course and CGV together, serial, measured on
 a sample spread over the catalogue, in the same run) and speedup_vs_naive
@@ -39,6 +44,9 @@ REPO = BENCH.parent
 EDITS = 5  # one-course edits timed
 sys.path.insert(0, str(BENCH))
 
+import pikepdf  # noqa: E402
+import pypdf  # noqa: E402
+import pypdfium2 as pdfium  # noqa: E402
 from catalogue import make_catalogue  # noqa: E402
 
 from lexom_site.build.pipeline import build  # noqa: E402
@@ -119,6 +127,32 @@ def naive_seconds_per_sheet(root: Path, sample: int) -> float:
     return (time.perf_counter() - started) / len(courses)
 
 
+def stage_seconds(report: str) -> dict[str, float]:
+    """The seconds of each stage `lexom-site -v build` prints."""
+    return {m[1]: float(m[2]) for m in re.finditer(r"^  (\w+): ([\d.]+) s$", report, re.MULTILINE)}
+
+
+def catalogue_facts(path: Path) -> tuple[int, float]:
+    """The printed catalogue's page count and size (MB)."""
+    with pikepdf.open(path) as document:
+        return len(document.pages), round(path.stat().st_size / 1e6, 1)
+
+
+def edited_in_catalogue(path: Path, ref: str) -> bool:
+    """Are the edited course's pages of the printed catalogue (from its bookmark to the next) the new ones?"""
+    reader = pypdf.PdfReader(path)
+    starts = sorted((reader.get_destination_page_number(item), item.title)
+                    for group in reader.outline if isinstance(group, list) for item in group)
+    first, following = next((page, starts[i + 1][0] if i + 1 < len(starts) else page + 1)
+                            for i, (page, title) in enumerate(starts) if title.endswith(f"({ref})"))
+    document = pdfium.PdfDocument(path)
+    try:
+        text = "".join(document[index].get_textpage().get_text_range() for index in range(first, following))
+    finally:
+        document.close()
+    return "Nouveau :" in text
+
+
 def run(n: int, work: Path, sample: int) -> dict:
     root = make_catalogue(REPO, work / f"site-{n}", n)
     result: dict = {"courses": n}
@@ -144,7 +178,7 @@ def run(n: int, work: Path, sample: int) -> dict:
     with PeakRss(children_only=True) as rss:
         done = subprocess.run([*command[:3], "-v", *command[3:]], check=True, capture_output=True, text=True)
     built = re.search(r"Built (\d+) page\(s\) and (\d+) PDF sheet\(s\) .* in ([\d.]+) s\.", done.stderr)
-    stages = {m[1]: float(m[2]) for m in re.finditer(r"^  (\w+): ([\d.]+) s$", done.stderr, re.MULTILINE)}
+    stages = stage_seconds(done.stderr)
     assert built and stages, done.stderr
     result["full_build_s"] = float(built[3])
     result["stages_s"] = stages
@@ -159,9 +193,19 @@ def run(n: int, work: Path, sample: int) -> dict:
     assert done.stderr.startswith("Nothing to do"), done.stderr
     result["noop_files_rewritten"] = sum(1 for p, m in mtimes(out).items() if before.get(p) != m)
 
+    # the printed catalogue alone: its front and back laid out again (their templates touched), every course part
+    # and the CGV part from the cache, all joined and numbered; the most it can add to a build
+    result["catalogue_pages"], result["catalogue_mb"] = catalogue_facts(out / "pdf" / "catalogue.pdf")
+    for name in ("catalogue.html", "catalogue_back.html"):
+        template = root / "templates" / "pdf" / name
+        template.write_text(template.read_text(encoding="utf-8") + "{# bench #}\n", encoding="utf-8")
+    done = subprocess.run([*command[:3], "-v", *command[3:]], check=True, capture_output=True, text=True)
+    result["catalogue_alone_s"] = stage_seconds(done.stderr)["catalogue"]
+    result["catalogue_share_of_cold_build"] = round(result["catalogue_alone_s"] / result["full_build_s"], 3)
+
     # one course edited, EDITS times (a different course each time): the median is reported, this machine's
     # timings vary by ±15 % from one run to the next
-    runs = []
+    runs, catalogue_runs = [], []
     courses = sorted((root / "content" / "courses").glob("*.md"))
     for edit in range(EDITS):
         course = courses[(n // 2 + edit * 7) % n]
@@ -169,11 +213,15 @@ def run(n: int, work: Path, sample: int) -> dict:
                           encoding="utf-8")
         before = mtimes(out)
         started = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
+        done = subprocess.run([*command[:3], "-v", *command[3:]], check=True, capture_output=True, text=True)
         runs.append(round(time.perf_counter() - started, 2))
+        catalogue_runs.append(stage_seconds(done.stderr)["catalogue"])
         rewritten = sorted(p for p, m in mtimes(out).items() if before.get(p) != m)
+        assert edited_in_catalogue(out / "pdf" / "catalogue.pdf", course.stem), course.stem
     result["edit_one_s"] = statistics.median(runs)
     result["edit_one_runs_s"] = runs
+    result["edit_one_catalogue_s"] = statistics.median(catalogue_runs)
+    result["edit_one_catalogue_runs_s"] = catalogue_runs
     result["edit_one_files_rewritten"] = [p for p in rewritten if not p.startswith("pagefind/")]
     result["edit_one_search_files_rewritten"] = sum(1 for p in rewritten if p.startswith("pagefind/"))
 

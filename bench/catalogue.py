@@ -41,7 +41,8 @@ def _programme(body: str, days: int, rng: random.Random) -> str:
 
 
 def make_catalogue(repo: Path, dest: Path, n: int, seed: int = 1) -> Path:
-    """A project in `dest` with the real configuration, CGV, templates and assets, and N courses."""
+    """A project in `dest` with the real configuration, CGV, catalogue introduction, templates and assets, and
+    N courses."""
     rng = random.Random(seed)
     if dest.exists():
         shutil.rmtree(dest)
@@ -49,6 +50,7 @@ def make_catalogue(repo: Path, dest: Path, n: int, seed: int = 1) -> Path:
     shutil.copy(repo / "site.yaml", dest / "site.yaml")
     for folder in ("templates", "assets", "content/legal"):
         shutil.copytree(repo / folder, dest / folder)
+    shutil.copy(repo / "content" / "catalogue.md", dest / "content" / "catalogue.md")  # the printed one's intro
     courses = dest / "content" / "courses"
     courses.mkdir(parents=True)
     sources = sorted((repo / "content" / "courses").glob("*.md"))

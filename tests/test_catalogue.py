@@ -18,6 +18,7 @@ from lexom_site.legal.pdftext import page_texts
 
 ARTIFACTS = REPO / "test-artifacts" / "catalogue"
 A4 = (595.28, 841.89)
+LATO = {"Lato", "Lato-Bold", "Lato-Italic", "Lato-BoldItalic"}
 
 
 def run(*args: str):
@@ -40,6 +41,15 @@ def outline(reader: pypdf.PdfReader) -> list:
     return walk(reader.outline)
 
 
+def contents(reader: pypdf.PdfReader, pages: list[str]) -> list[tuple[str, str]]:
+    """(reference, page number) of each entry of the contents, in order. The numbers are written after the
+    layout: read by their place on the page, on their entry's row."""
+    toc = [reader.pages[n].extract_text(extraction_mode="layout") for n, page in enumerate(pages)
+           if flat(page).startswith("Sommaire")]
+    assert toc, "no contents page"
+    return re.findall(r"Réf\. ([A-Z0-9-]+) · \d+ jours? +(\d+)\n", "\n".join(toc))
+
+
 def test_the_real_catalogue_in_one_pdf(real_build: Path):
     path = real_build / "pdf/catalogue.pdf"
     data = path.read_bytes()
@@ -48,9 +58,8 @@ def test_the_real_catalogue_in_one_pdf(real_build: Path):
     # cover, introduction, contents
     assert flat(pages[0]).startswith("LEXOM Catalogue des formations 2026")
     assert "Bienvenue" in pages[1]
-    toc = [flat(page) for page in pages if flat(page).startswith("Sommaire")]
-    assert toc, "no contents page"
-    entries = re.findall(r"Réf\. ([A-Z0-9-]+) · \d+ jours? (\d+)", " ".join(toc))
+    reader = pypdf.PdfReader(path)
+    entries = contents(reader, pages)
     assert [ref for ref, _ in entries] == ["PUB-ECOM-12", "RCL-RCL-14"]  # by category: COMMUNICATION, RELATION CLIENT
     titles = {"PUB-ECOM-12": "L'impact des influenceurs - Marketing d'influence",
               "RCL-RCL-14": "Utiliser les réseaux sociaux dans sa relation client"}
@@ -67,7 +76,6 @@ def test_the_real_catalogue_in_one_pdf(real_build: Path):
     for number, page in enumerate(pages, start=1):
         assert (f"page {number} / {total}" in flat(page)) == (1 < number < total), number
     # bookmarks: category -> course, the contents and the CGV; the same pages as the contents
-    reader = pypdf.PdfReader(path)
     marks = outline(reader)
     first = dict((ref, int(number)) for ref, number in entries)
     assert [m[0] for m in marks] == ["Sommaire", "COMMUNICATION", "RELATION CLIENT", "Conditions générales de vente"]
@@ -82,6 +90,11 @@ def test_the_real_catalogue_in_one_pdf(real_build: Path):
             if destination is not None:
                 targets.add(reader.get_page_number(destination[0]) + 1)
     assert targets == set(first.values())
+    # the fonts: the shipped Lato, embedded
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor and descriptor["/FontName"].split("+")[-1] in LATO, descriptor
     # A4, titled, in French
     assert all(tuple(round(float(v), 2) for v in page.mediabox[2:]) == A4 for page in reader.pages)
     assert reader.metadata.title == "LEXOM — Catalogue des formations 2026"
@@ -146,3 +159,54 @@ def test_the_cover_names_the_qualiopi_certification_when_declared(site: Path):
     assert "Cet enregistrement ne vaut pas agrément de l'État." in back
     with pikepdf.open(site / "public/pdf/catalogue.pdf") as document:
         assert len(document.pages) == len(pages)
+
+
+def test_the_contents_follow_the_pages_without_being_laid_out_again(site: Path):
+    """A course made longer moves the courses after it: the contents' numbers, links and bookmarks follow, and the
+    front (cover, introduction, contents) is not laid out again; a new title is."""
+    write_tree(site, "".join(f"-- content/courses/ABC-DEF-{n}.md --\n{course_text(f'ABC-DEF-{n}', title=f'title: Cours {n}')}"
+                             for n in range(1, 4)))
+    assert run("build", "--root", str(site)).exit_code == 0
+    catalogue = site / "public/pdf/catalogue.pdf"
+    pages = page_texts(catalogue.read_bytes(), margin_band=0)
+    before = dict(contents(pypdf.PdfReader(catalogue), pages))
+    assert list(before) == ["ABC-DEF-1", "ABC-DEF-2", "ABC-DEF-3"]
+    cache = {p.name: p.stat().st_mtime_ns for p in (site / ".lexom-site-cache/pdf").iterdir()}
+
+    path = site / "content/courses/ABC-DEF-1.md"
+    modules = "".join(f"\n### {n}. Module {n}\n\n" + "".join(f"- Point {n}.{k} à travailler\n" for k in range(12))
+                      for n in range(3, 15))
+    path.write_text(path.read_text(encoding="utf-8") + modules, encoding="utf-8")
+    assert run("build", "--root", str(site)).exit_code == 0
+    pages = page_texts(catalogue.read_bytes(), margin_band=0)
+    reader = pypdf.PdfReader(catalogue)
+    after = dict(contents(reader, pages))
+    assert int(after["ABC-DEF-2"]) > int(before["ABC-DEF-2"]) and int(after["ABC-DEF-3"]) > int(before["ABC-DEF-3"])
+    for n in (1, 2, 3):
+        assert f"Cours {n}" in flat(pages[int(after[f'ABC-DEF-{n}']) - 1]), n
+    assert [entry for mark in outline(reader) for entry in mark[2]] == [
+        (f"Cours {n} (ABC-DEF-{n})", int(after[f"ABC-DEF-{n}"]), []) for n in (1, 2, 3)]
+    assert "Module 14" in " ".join(pages)
+    new = {p.name: p.stat().st_mtime_ns for p in (site / ".lexom-site-cache/pdf").iterdir()}
+    assert len(set(new) - set(cache)) == 2  # ABC-DEF-1's part and sheet; not the front
+    assert all(new[name] == cache[name] for name in set(new) & set(cache))
+
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Cours 1", "title: Cours premier"),
+                    encoding="utf-8")
+    assert run("build", "--root", str(site)).exit_code == 0
+    pages = page_texts(catalogue.read_bytes(), margin_band=0)
+    assert "Cours premier" in next(flat(page) for page in pages if flat(page).startswith("Sommaire"))
+    newer = {p.name for p in (site / ".lexom-site-cache/pdf").iterdir()}
+    assert len(newer - set(new)) == 3  # the course part and sheet, and the front: its contents name the course
+
+
+def test_the_introduction_is_linted_like_every_content_file(site: Path):
+    """The CGV is printed once, at the end: a clause pasted into the introduction is a copy that would drift."""
+    write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text()}")
+    (site / "content/catalogue.md").write_text(
+        "# Bienvenue\n\nLa proposition commerciale a une durée de validité de 30 jours à compter de son émission.\n",
+        encoding="utf-8")
+    result = run("build", "--root", str(site))
+    assert result.exit_code == 1
+    assert "content/catalogue.md:3:1: error:" in result.stderr
+    assert not (site / "public").exists()

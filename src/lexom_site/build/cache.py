@@ -4,7 +4,8 @@ rebuild redoes only what changed.
 The cache is a folder beside the output (`.lexom-site-cache/` by default):
 
     state-<output>.json     the last build into the output folder <output>: fingerprint of its inputs
-                            (see freshness.py) and outputs {path: {key, sha256, stat}} (see keys.py)
+                            (see freshness.py) and outputs {path: {key, sha256, stat, details}} (see keys.py;
+                            details: what an output kind keeps of its file, as the parts it is made from)
     courses-<output>.json   the valid course files {name: {sha256, key, course}}
     links-<output>.json     the links and ids found in each page and stylesheet, by SHA-256 (see links.py)
     trash/                  outputs replaced by a build, deleted while the next build runs

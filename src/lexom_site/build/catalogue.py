@@ -8,38 +8,41 @@ document, to hand out or send to print.
 
 Nothing of a course is laid out for the catalogue: its parts are those of
 the sheets (kept in the cache by key), so a one-course edit lays out that
-course once. The front is laid out with the page number of each course
-(known from the parts' page counts), again if its own length changed them.
-The parts are then joined (pikepdf), « page X / Y » stamped over the whole
-(the cover and the back page aside), the contents' entries made links to
-their pages, and the bookmarks written: category → course, then the CGV.
+course once. Nor does the front know a page number: each contents entry
+leaves an empty box for it, so the front is laid out again only when the
+list of courses, a title or a duration changes. The parts are then joined
+and numbered, the contents linked and the bookmarks written
+(render/pdf_catalogue.py). The keys of the front and back laid out are kept
+with the catalogue's entry in the cache (`parts`), so that they stay in the
+cache as long as it is published.
 """
 
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass
 from typing import Any
 
-import pikepdf
 
-from ..diagnostics import BuildError, Diagnostic
 from ..files import sha256
 from ..render.html import render_page
-from ..render.pdf_join import Part, page_count
+from ..render.pdf_catalogue import BACK, CGV, FRONT, LINK, NUMBER, CatalogueAssembly, Fonts
 from ..render.pdf_pool import Layout
-from ..render.sheets import NUMBER_FONT, course_part
-from ..render.stamp import PageNumbers, save
+from ..render.sheets import NUMBER_FONT, cgv_part, course_part
 from ..render.templates import make_environment
 from ..render.urls import CATALOGUE_PDF, HOME_PAGE
 from .context import Planned, Run
 from .keys import combine
-from .outputs import PDF, Keys, OutputKind, lay_out
-from .pdf_sheets import cached_part, cgv_pages, cgv_part_key, course_part_key
+from .outputs import PDF, Keys, Layouts, OutputKind
+from .pdf_sheets import cgv_part_key, check_cgv_part, course_part_key
 
 FRONT_TEMPLATE, BACK_TEMPLATE = "pdf/catalogue.html", "pdf/catalogue_back.html"
-LINK = "lexom-page:"  # the contents' links, as laid out; made links to the page they name
+CONTENTS_FONT = "assets/fonts/Lato-Bold.ttf"  # the contents' page numbers
+
+
+def _year(courses: tuple[Any, ...]) -> int:
+    """The catalogue's year: that of its latest update."""
+    return max(course.updated for course in courses).year
 
 
 @dataclass(frozen=True)
@@ -60,18 +63,21 @@ class CatalogueFacts:
         return f"{self.size / 1_000_000:.1f}".replace(".", ",") + "\u00a0Mo"
 
 
+def _details(entry: dict) -> dict:
+    """What the cache keeps of the catalogue besides its key ({} if unreadable: nothing is trusted)."""
+    details = entry.get("details")
+    return details if isinstance(details, dict) else {}
+
+
 def published_facts(run: Run) -> CatalogueFacts:
-    """The facts of the catalogue published by the last build (the home page shows them until the new one is
-    made, and is made again only if the new one changes what it says)."""
-    previous = run.cache.outputs.get(CATALOGUE_PDF)
-    path = run.out_dir / CATALOGUE_PDF
-    if previous is None or not path.is_file():
+    """The facts of the catalogue published by the last build, as the cache recorded them (the home page shows
+    them until the new one is made, and is made again only if the new one changes what it says)."""
+    entry = run.cache.outputs.get(CATALOGUE_PDF)
+    if entry is None or not (run.out_dir / CATALOGUE_PDF).is_file():
         return CatalogueFacts(CATALOGUE_PDF)
-    try:
-        with pikepdf.open(path) as document:
-            return CatalogueFacts(CATALOGUE_PDF, len(document.pages), path.stat().st_size)
-    except (OSError, pikepdf.PdfError):
-        return CatalogueFacts(CATALOGUE_PDF)
+    pages, stat = _details(entry).get("pages"), entry.get("stat")
+    return CatalogueFacts(CATALOGUE_PDF, pages if isinstance(pages, int) else None,
+                          stat[0] if isinstance(stat, list) and stat and isinstance(stat[0], int) else None)
 
 
 class PrintedCatalogue(OutputKind):
@@ -94,86 +100,66 @@ class PrintedCatalogue(OutputKind):
             return
         started = time.perf_counter()
         item = todo[0]
-        courses = item.subject
-        parts = self._course_parts(run, courses)
-        cgv = cgv_pages(run)
-        back = lay_out(run, [Layout("catalogue back", BACK_TEMPLATE, {})])["catalogue back"]
-        front, starts = self._front(run, courses, parts)
-        pdf = self._assemble(run, courses, front, parts, starts, cgv, back)
-        run.publish(item.path, pdf)  # (not counted among the sheets of the build's summary)
-        self._home_page(run, CatalogueFacts(item.path, page_count(pdf), len(pdf)))
-        run.timer.stages["catalogue"] = time.perf_counter() - started  # (within the pdf stage; for the benchmark)
+        courses, keys, cache = item.subject, run.keys, run.cache
+        own = {FRONT: (self._front_key(run, courses), self._front(run, courses)),
+               BACK: (self._back_key(run), Layout("catalogue back", BACK_TEMPLATE, {})),
+               CGV: (cgv_part_key(keys), cgv_part())}
+        keys_of = {slot: key for slot, (key, _) in own.items()} | {c.ref: course_part_key(keys, c) for c in courses}
+        layout_of = {slot: layout for slot, (_, layout) in own.items()} | {c.ref: course_part(c) for c in courses}
+        there = {slot: cache.get_pdf(key) for slot, key in keys_of.items()}
+        missing = [slot for slot in (FRONT, BACK, CGV, *(c.ref for c in courses)) if there[slot] is None]
+        # laid out now: the course parts the sheets have not laid out yet (all of them in a first build), and the
+        # front (first: the longest), the back and the CGV part where they changed
+        layouts = Layouts(run, [layout_of[slot] for slot in missing])
+        assembly = CatalogueAssembly([(category, [(c.ref, c.title) for _, group in subcategories for c in group])
+                                      for category, subcategories in run.project.catalogue.by_category()])
+        for slot in assembly.order:  # (an edit: most of the catalogue is joined while its course is laid out)
+            if there[slot] is not None:
+                assembly.add(slot, there[slot])
+        made = layouts.wait()
+        course_parts_missing = any(slot not in own for slot in missing)
+        if course_parts_missing:  # the sheets will find every part in the cache: the workers' memory is freed
+            run.pool.rest()
+        if CGV in missing:
+            check_cgv_part(run, made[layout_of[CGV].name])  # (verified word for word, then kept for the sheets)
+        for slot in missing:
+            there[slot] = made[layout_of[slot].name].pdf
+            cache.put_pdf(keys_of[slot], there[slot])
+        for slot in assembly.missing():
+            assembly.add(slot, there[slot])
+        root = run.project.config.root
+        catalogue = assembly.finish(Fonts(footer=root / NUMBER_FONT, contents=root / CONTENTS_FONT),
+                                    identifier=bytes.fromhex(item.key[:32]))
+        run.publish(item.path, catalogue.pdf)  # (not counted among the sheets of the build's summary)
+        # kept in the cache: the front and back laid out (they stay in it while this catalogue is published), and
+        # the page count the home page shows
+        run.details[item.path] = {"parts": [keys_of[FRONT], keys_of[BACK]], "pages": catalogue.pages}
+        self._home_page(run, CatalogueFacts(item.path, catalogue.pages, len(catalogue.pdf)))
+        # the catalogue's own time, for the benchmark (within the pdf stage): the time course parts took to lay
+        # out is not counted when there were some (the sheets would have waited for them)
+        run.timer.stages["catalogue"] = time.perf_counter() - started - (layouts.seconds if course_parts_missing
+                                                                          else 0.0)
 
-    def _course_parts(self, run: Run, courses: tuple[Any, ...]) -> list[Part]:
-        """Each course's part: the sheets' (from the cache), laid out now where there is none."""
+    def cache_keys(self, run: Run) -> list[str]:
+        parts = _details(run.cache.outputs.get(CATALOGUE_PDF, {})).get("parts")
+        return [key for key in parts if isinstance(key, str)] if isinstance(parts, list) else []
+
+    def _front_key(self, run: Run, courses: tuple[Any, ...]) -> str:
+        """What the front is made from: the contents list titles, references and durations, not pages."""
         keys = run.keys
-        found = {c.ref: cached_part(run, course_part_key(keys, c)) for c in courses}
-        missing = [c for c in courses if found[c.ref] is None]
-        made = lay_out(run, [course_part(c) for c in missing])
-        for course in missing:
-            part = made[course_part(course).name]
-            run.cache.put_pdf(course_part_key(keys, course), part.pdf)
-            found[course.ref] = part
-        return [found[c.ref] for c in courses]
+        return combine(keys.common, keys.template(FRONT_TEMPLATE), keys.pdf_assets, keys.sources["cgv"],
+                       keys.sources.get("intro", ""), str(_year(courses)),
+                       *(f"{c.category}:{c.subcategory}:{c.ref}:{c.title}:{c.duration_label}" for c in courses), "front")
 
-    def _front(self, run: Run, courses: tuple[Any, ...], parts: list[Part]) -> tuple[Part, list[int]]:
-        """Cover, introduction and contents, with the first page of each course;
-        laid out again when its own length moves the courses' pages."""
-        catalogue = run.project.catalogue
-        year = max(course.updated for course in courses).year
-        front_pages = 3  # a first guess: cover, introduction, one page of contents
-        for _ in range(3):
-            starts, page = [], front_pages + 1
-            for part in parts:
-                starts.append(page)
-                page += part.pages
-            first_page = dict(zip((c.ref for c in courses), starts))
-            key = combine(run.keys.common, run.keys.template(FRONT_TEMPLATE), run.keys.sources.get("intro", ""),
-                          repr(sorted(first_page.items())), *(f"{c.ref}:{c.title}:{c.duration_label}" for c in courses),
-                          "front")
-            data = run.cache.get_pdf(key)
-            front = Part(data, page_count(data)) if data is not None else lay_out(run, [Layout(
-                "catalogue front", FRONT_TEMPLATE, {"categories": catalogue.by_category(), "first_page": first_page,
-                                                    "year": year, "intro": run.project.intro, "link": LINK})])[
-                "catalogue front"]
-            run.cache.put_pdf(key, front.pdf)
-            if front.pages == front_pages:
-                return front, starts
-            front_pages = front.pages
-        raise BuildError([Diagnostic(FRONT_TEMPLATE, 0, 0, "the catalogue's contents do not settle on a number of "
-                                     "pages (each layout moves the page numbers it prints)")])
+    def _back_key(self, run: Run) -> str:
+        keys = run.keys
+        return combine(keys.common, keys.template(BACK_TEMPLATE), keys.pdf_assets, keys.sources["cgv"], "back")
 
-    def _assemble(self, run: Run, courses: tuple[Any, ...], front: Part, parts: list[Part], starts: list[int],
-                  cgv: Part, back: Part) -> bytes:
-        document = pikepdf.open(io.BytesIO(front.pdf))
-        for part in (*parts, cgv, back):
-            document.pages.extend(pikepdf.open(io.BytesIO(part.pdf)).pages)
-        pages = document.pages
-        for page in pages[: front.pages]:  # the contents' entries: links to their pages
-            for annotation in page.obj.get("/Annots", ()):
-                uri = str(annotation.get("/A", {}).get("/URI", ""))
-                if uri.startswith(LINK):
-                    del annotation["/A"]
-                    annotation.Dest = pikepdf.Array([pages[int(uri[len(LINK):]) - 1].obj, pikepdf.Name.Fit])
-        cgv_start = len(pages) - back.pages - cgv.pages
-        with document.open_outline() as outline:
-            outline.root.clear()  # (the front's own headings would be bookmarks too)
-            start_of = dict(zip((c.ref for c in courses), starts))
-            contents = 1 + (1 if run.project.intro else 0)
-            outline.root.append(pikepdf.OutlineItem("Sommaire", contents))
-            for category, subcategories in run.project.catalogue.by_category():
-                members = [c for _, group in subcategories for c in group]
-                entry = pikepdf.OutlineItem(category, start_of[members[0].ref] - 1)
-                entry.children += [pikepdf.OutlineItem(f"{c.title} ({c.ref})", start_of[c.ref] - 1) for c in members]
-                outline.root.append(entry)
-            outline.root.append(pikepdf.OutlineItem("Conditions générales de vente", cgv_start))
-        document.Root.Lang = pikepdf.String("fr")
-        document.Root.PageMode = pikepdf.Name.UseOutlines
-        stamper = PageNumbers(document, run.project.config.root / NUMBER_FONT)
-        for number, page in enumerate(pages, start=1):
-            if 1 < number < len(pages):  # not on the cover, nor on the back page
-                stamper.stamp(page, number, len(pages))
-        return save(document)
+    def _front(self, run: Run, courses: tuple[Any, ...]) -> Layout:
+        """Cover, introduction and contents (whose page numbers are written once the pages are known)."""
+        return Layout("catalogue front", FRONT_TEMPLATE, {
+            "categories": run.project.catalogue.by_category(), "year": _year(courses), "intro": run.project.intro,
+            "link": LINK, "number": NUMBER})
 
     def _home_page(self, run: Run, facts: CatalogueFacts) -> None:
         """The home page links the catalogue with its size and page count, known now."""

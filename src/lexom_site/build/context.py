@@ -93,6 +93,7 @@ class Run:
     kept: set[str] = field(default_factory=set)  # previous files published again as they were (same inode)
     promised: set[str] = field(default_factory=set)  # files of the new site made later (the search index)
     links: dict[str, dict] = field(default_factory=dict)  # what the link check found in each file (for the cache)
+    details: dict[str, dict] = field(default_factory=dict)  # file -> what the cache keeps of it besides its key
     background: dict[Any, Any] = field(default_factory=dict)  # output kind -> what its `make` left running
     counts: dict[str, int] = field(default_factory=lambda: {"pages": 0, "pdfs": 0, "reused": 0})
 

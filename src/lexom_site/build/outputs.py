@@ -16,9 +16,11 @@ pipeline.OUTPUTS (see docs/architecture.md).
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from ..diagnostics import BuildError, Diagnostic
 from ..files import file_digest, sha256
@@ -98,16 +100,42 @@ def compute_keys(project: Project) -> Keys:
 def lay_out(run: Run, layouts: list[Layout]) -> dict[str, Part]:
     """Lay out PDFs with the build's worker pool (for a PDF output kind's
     `make`): each layout's PDF by its name, or BuildError with every problem."""
-    if not layouts:
-        return {}
-    assert run.pool is not None, "PDFs are made only when the build makes PDFs (run.pdf)"
-    run.pool.ensure(len(layouts))
-    parts, problems = {}, []
-    for name, result in run.pool.layouts(layouts):
-        if isinstance(result, BuildError):
-            problems += result.diagnostics
-        else:
-            parts[name] = result
-    if problems:
-        raise BuildError(problems)
-    return parts
+    return Layouts(run, layouts).wait()
+
+
+class Layouts:
+    """PDFs being laid out by the build's worker pool while the caller works:
+    `wait()` gives each layout's PDF by its name, or raises BuildError with
+    every problem; `seconds`, then, is how long they took."""
+
+    def __init__(self, run: Run, layouts: list[Layout]):
+        self.started, self.seconds = time.perf_counter(), 0.0
+        self.parts: dict[str, Part] = {}
+        self.problems: list[Diagnostic] = []
+        self.error: BaseException | None = None
+        self.thread: threading.Thread | None = None
+        if layouts:
+            assert run.pool is not None, "PDFs are made only when the build makes PDFs (run.pdf)"
+            run.pool.ensure(len(layouts))
+            self.thread = threading.Thread(target=self._collect, args=(run.pool.layouts(layouts),), daemon=True)
+            self.thread.start()
+
+    def _collect(self, results: Iterator[tuple[str, Part | BuildError]]) -> None:
+        try:
+            for name, result in results:
+                if isinstance(result, BuildError):
+                    self.problems += result.diagnostics
+                else:
+                    self.parts[name] = result
+        except BaseException as exc:  # (a worker gone: raised by wait(), in the build's thread)
+            self.error = exc
+        self.seconds = time.perf_counter() - self.started
+
+    def wait(self) -> dict[str, Part]:
+        if self.thread is not None:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+        if self.problems:
+            raise BuildError(self.problems)
+        return self.parts

@@ -46,9 +46,9 @@ class TemplatePage(OutputKind):
     def plan(self, run: Run, keys: Keys) -> list[Planned]:
         printed = next((item for item in run.planned if item.path == CATALOGUE_PDF), None)  # (planned first)
         shown = {"catalogue": keys.catalogue, "cgv": keys.sources["cgv"], "catalogue_pdf": printed.key if printed else ""}
-        values = {"catalogue": run.project.catalogue, "cgv": run.project.cgv,
-                  "catalogue_pdf": published_facts(run) if printed else None}
-        page = Page(self.path, self.template, {name: values[name] for name in self.uses})
+        values = {"catalogue": lambda: run.project.catalogue, "cgv": lambda: run.project.cgv,
+                  "catalogue_pdf": lambda: published_facts(run) if printed else None}
+        page = Page(self.path, self.template, {name: values[name]() for name in self.uses})
         return [Planned(self.path, combine(keys.common, keys.template(self.template),
                                            *(shown[name] for name in self.uses)), self, page)]
 

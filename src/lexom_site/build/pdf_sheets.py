@@ -18,7 +18,7 @@ from ..diagnostics import BuildError, display_path
 from ..files import sha256
 from ..legal.verify import verify_cgv_copies
 from ..render.pdf_join import Part, page_count
-from ..render.sheets import CGV_TEMPLATE, SHEET_TEMPLATE, assemble_sheet, cgv_part, render_sheets
+from ..render.sheets import CGV_TEMPLATE, SHEET_TEMPLATE, assemble_sheet, render_sheets
 from ..render.urls import course_pdf_path
 from .context import Planned, Run
 from .keys import combine
@@ -39,18 +39,6 @@ def course_part_key(keys: Keys, course: Any) -> str:
 def cached_part(run: Run, key: str) -> Part | None:
     data = run.cache.get_pdf(key)
     return Part(data, page_count(data)) if data is not None else None
-
-
-def cgv_pages(run: Run) -> Part:
-    """The CGV part: from the cache, or laid out now, verified and kept."""
-    found = cached_part(run, cgv_part_key(run.keys))
-    if found is not None:
-        return found
-    _, result = run.pool.submit(cgv_part()).get()
-    if isinstance(result, BuildError):
-        raise result
-    check_cgv_part(run, result)
-    return result
 
 
 def check_cgv_part(run: Run, part: Part) -> None:

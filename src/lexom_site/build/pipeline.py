@@ -192,9 +192,14 @@ def publish(run: Run) -> None:
     run.staging.commit(cleanup, trash=run.cache.trash)
     cache = run.cache
     previous_stat = {path: entry.get("stat") for path, entry in cache.outputs.items() if path in run.kept}
+    previous_details = {path: entry["details"] for path, entry in cache.outputs.items() if "details" in entry}
     cache.outputs = {item.path: {"key": item.key, "sha256": run.published[item.path],
                                  "stat": previous_stat.get(item.path) or file_stat(run.out_dir / item.path)}
                      for item in run.planned}
+    for path, entry in cache.outputs.items():  # what an output kind keeps of its file (see Run.details)
+        details = run.details.get(path, previous_details.get(path) if path not in run.made else None)
+        if isinstance(details, dict):
+            entry["details"] = details
     cache.fingerprint = run.freshness.fingerprint
     cache.save()
     cache.prune_pdfs([key for kind in OUTPUTS for key in kind.cache_keys(run)])

@@ -33,7 +33,7 @@ class Part:
 
 
 @contextlib.contextmanager
-def _interrupt_after() -> Iterator[None]:
+def interrupt_after() -> Iterator[None]:
     """Hold Ctrl-C (and SIGTERM, which the command treats alike) until the
     block is done: the PDF libraries may call back into Python while saving,
     and an interrupt there would be swallowed and the file left broken."""
@@ -54,7 +54,7 @@ def _interrupt_after() -> Iterator[None]:
 def join_parts(first: Part, *others: Part, numbers: Path | None = None) -> Part:
     """One PDF: the pages of each part in order, the metadata of the first;
     with `numbers` (the Lato font file), « page X / Y » on every page."""
-    with _interrupt_after():
+    with interrupt_after():
         document = pikepdf.open(io.BytesIO(first.pdf))
         for part in others:
             document.pages.extend(pikepdf.open(io.BytesIO(part.pdf)).pages)
@@ -67,14 +67,14 @@ def join_parts(first: Part, *others: Part, numbers: Path | None = None) -> Part:
 
 
 def page_count(pdf: bytes) -> int:
-    with _interrupt_after():
+    with interrupt_after():
         return len(pikepdf.open(io.BytesIO(pdf)).pages)
 
 
 def last_page_lines(pdf: bytes, band: float = 50.0) -> int:
     """How many lines of text the last page holds, running header and footer
     (`band` points at the top and bottom) left out."""
-    with _interrupt_after():
+    with interrupt_after():
         document = pdfium.PdfDocument(pdf)
         try:
             page = document[len(document) - 1]

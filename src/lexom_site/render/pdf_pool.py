@@ -115,13 +115,22 @@ class PdfPool:
         self.setup: str | None = None
 
     def ensure(self, tasks: int) -> None:
-        """More tasks than workers started: start all `jobs` of them."""
-        if tasks > self.size and self.size < self.jobs:
-            self.pool.terminate()
-            self.pool.join()
-            self.size = self.jobs
+        """More tasks than workers started: start all `jobs` of them (and
+        workers again after `rest`)."""
+        grow = tasks > self.size and self.size < self.jobs
+        if tasks > 0 and (self.pool is None or grow):
+            self.rest()
+            self.size = self.jobs if grow else self.size
             with spawn.forking_workers():
                 self.pool = self.context.Pool(self.size, _start_worker, maxtasksperchild=LAYOUTS_PER_WORKER)
+
+    def rest(self) -> None:
+        """Stop the workers (their memory back to the system) while the build
+        has other work to do; the next layout starts them again."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
 
     def __enter__(self) -> PdfPool:
         return self
@@ -129,8 +138,7 @@ class PdfPool:
     def __exit__(self, *exc_info) -> None:
         # Every result has been received by now (or the build failed): stop the workers at once,
         # even those still loading WeasyPrint for a build that needed no PDF.
-        self.pool.terminate()
-        self.pool.join()
+        self.rest()
         if self.setup:
             Path(self.setup).unlink(missing_ok=True)
 
@@ -144,9 +152,11 @@ class PdfPool:
     def submit(self, layout: Layout) -> multiprocessing.pool.AsyncResult:
         """Lay out one PDF in the background; `.get()` gives its Result."""
         assert self.setup is not None, "configure() first"
+        self.ensure(1)
         return self.pool.apply_async(_task, ((layout, self.setup),))
 
     def layouts(self, layouts: Iterable[Layout]) -> Iterator[Result]:
         """Lay out PDFs; their Results in the order they are done."""
         assert self.setup is not None, "configure() first"
+        self.ensure(1)
         return self.pool.imap_unordered(_task, [(layout, self.setup) for layout in layouts], chunksize=1)
