@@ -128,6 +128,52 @@ def test_build_refuses_to_replace_a_folder_it_did_not_make(site: Path):
     assert (site / "content/courses/ABC-DEF-1.md").is_file()
 
 
+def test_the_cache_folder_is_never_someone_elses(site: Path, tmp_path: Path):
+    """A build deletes files in its cache (old PDF parts, the previous site): it refuses a folder holding files it did
+    not write, a folder it would publish (assets/) or mix with the sources or the site, and deletes only what it
+    wrote in its own."""
+    write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text()}")
+    photos = tmp_path / "photos"
+    write_tree(photos, "-- vacances.jpg --\nJPEG\n-- pdf/facture.pdf --\n%PDF\n-- trash/brouillon.txt --\nà garder\n")
+    before = snapshot(photos)
+    result = run("build", "--root", str(site), "--no-pdf", "--cache-dir", str(photos))
+    assert result.exit_code == 1
+    assert f"{photos}: error: refusing to use this folder as the build cache: it holds files lexom-site did not " \
+           "write (vacances.jpg)" in result.stderr
+    assert "hint: choose another --cache-dir: a new or empty folder" in result.stderr
+    assert snapshot(photos) == before and not (site / "public").exists()
+    for inside in ("assets", "content/cache", "templates", "public/cache", "."):
+        result = run("build", "--root", str(site), "--no-pdf", "--cache-dir", str(site / inside))
+        assert result.exit_code == 1, inside
+        assert "refusing to keep the build cache there: it would be published, or mixed with the project's " \
+               "sources or the site" in result.stderr, inside
+    assert sorted(p.name for p in (site / "assets").iterdir()) == sorted(p.name for p in (REPO / "assets").iterdir())
+
+    # its own cache, tagged as a cache: files others put there are not deleted by the build's clean-ups
+    assert run("build", "--root", str(site)).exit_code == 0
+    cache = site / ".lexom-site-cache"
+    assert (cache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55\n")
+    write_tree(cache, "-- pdf/notes.pdf --\n%PDF\n-- trash/mine.txt --\nà garder\n")
+    path = site / "content/courses/ABC-DEF-1.md"
+    path.write_text(path.read_text().replace("Tableau de bord", "Tableau de bord du projet"))
+    assert run("build", "--root", str(site)).exit_code == 0  # old parts pruned, the previous site trashed
+    assert run("build", "--root", str(site), "--no-pdf").exit_code == 0  # the trash emptied
+    assert (cache / "pdf/notes.pdf").read_text() == "%PDF\n" and (cache / "trash/mine.txt").is_file()
+    trash = sorted(p.name for p in (cache / "trash").iterdir())  # the site the last build replaced, and mine.txt
+    assert len(trash) == 2 and trash[0].startswith(".public.old-") and trash[1] == "mine.txt"
+
+
+def test_a_cache_of_an_earlier_version_is_kept(site: Path):
+    """A cache folder made before caches were tagged holds only names lexom-site writes: used, and tagged."""
+    write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text()}")
+    assert run("build", "--root", str(site), "--no-pdf").exit_code == 0
+    cache = site / ".lexom-site-cache"
+    (cache / "CACHEDIR.TAG").unlink()
+    (site / "content/courses/ABC-DEF-1.md").write_text(course_text(title="title: Piloter un grand projet"))
+    assert run("build", "--root", str(site), "--no-pdf").exit_code == 0
+    assert (cache / "CACHEDIR.TAG").is_file()
+
+
 def test_build_py_does_what_lexom_site_build_does(site: Path, tmp_path: Path):
     write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text()}")
     by_script = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(site), "--out",

@@ -549,3 +549,55 @@ def test_a_lone_carriage_return_ends_a_line_as_in_editors():
     assert source is None
     assert [d.format() for d in diagnostics] == [f"{COURSE}:4: error: file contains a NUL character\n"
                                                  "  hint: is this a text file?"]
+
+
+# --- what an editor types is what a customer reads ----------------------------------------------------------
+
+TRICKY_TITLE = "Excel & Word *débutants* [niveau_1] #2 <b>vite</b> \\ fin"
+
+
+def test_titles_and_categories_come_out_exactly_as_typed(site: Path, tmp_path: Path):
+    """`new course` and `import` write titles and categories as plain text (no Markdown escapes), they read back the
+    same, and every output prints them as typed: page, <title>, Open Graph, JSON-LD, PDF text and metadata."""
+    import json
+    import re
+
+    import pypdf
+
+    from lexom_site.legal.pdftext import page_texts
+
+    runner = CliRunner()
+    assert runner.invoke(main, ["new", "course", "ABC-NEW-1", "--root", str(site), "--title", TRICKY_TITLE,
+                                "--category", "R&D *labo*"]).exit_code == 0
+    written = (site / "content/courses/ABC-NEW-1.md").read_text(encoding="utf-8")
+    title_line = next(line for line in written.splitlines() if line.startswith("title:"))
+    category_line = next(line for line in written.splitlines() if line.startswith("category:"))
+    assert "\\*" not in title_line and "\\&" not in title_line and "\\*" not in category_line
+    def read_back(text: str):
+        return parse_course(decode_source(text.encode("utf-8"), "course.md")[0], placeholders=True)[0]
+
+    course = read_back(written)
+    assert (course.title, course.category) == (TRICKY_TITLE, "R&D *labo*")
+
+    legacy = sorted((REPO.parent / "shared/legacy").glob("*.txt"))[0].read_text(encoding="utf-8")
+    sheet = tmp_path / "fiche.txt"
+    sheet.write_text(legacy.replace("Utiliser les réseaux sociaux dans sa relation client", TRICKY_TITLE),
+                     encoding="utf-8")
+    imported = runner.invoke(main, ["import", "--root", str(site), "--dest", str(tmp_path / "out"), str(sheet)])
+    assert imported.exit_code == 0, imported.stderr
+    assert read_back((tmp_path / "out/RCL-RCL-14.md").read_text(encoding="utf-8")).title == TRICKY_TITLE
+
+    (site / "content/courses/ABC-NEW-1.md").unlink()
+    write_course(site, course_text(title=title_line, category=category_line))
+    result = runner.invoke(main, ["build", "--root", str(site)])
+    assert result.exit_code == 0, result.stderr
+    page = (site / "public/formations/abc-def-1/index.html").read_text(encoding="utf-8")
+    escaped = "Excel &amp; Word *débutants* [niveau_1] #2 &lt;b&gt;vite&lt;/b&gt; \\ fin"
+    assert "<h1" in page and f">{escaped}</h1>" in page
+    assert f"<title>{escaped}" in page and f'<meta property="og:title" content="{escaped}' in page
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1])
+    assert data["name"] == TRICKY_TITLE
+    pdf = (site / "public/pdf/ABC-DEF-1.pdf").read_bytes()
+    assert TRICKY_TITLE in " ".join(page_texts(pdf)[0].split())
+    assert pypdf.PdfReader(site / "public/pdf/ABC-DEF-1.pdf").metadata.title == f"ABC-DEF-1 — {TRICKY_TITLE}"
+    assert "R&D *labo*" in (site / "public/index.html").read_text(encoding="utf-8").replace("&amp;", "&")

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -229,3 +230,46 @@ def test_serve_stops_on_ctrl_c_even_as_a_background_job_and_on_sigterm(site: Pat
         _, err = process.communicate(timeout=15)
     assert process.returncode == 0, err
     assert err.rstrip().splitlines()[-1] == "Stopped."
+
+
+def test_serve_serves_the_site_and_nothing_else(site: Path, tmp_path: Path):
+    """Only the output folder, only to this machine's names, and a refused output folder is not served at all."""
+    for out in ("/", "..", str(site / "content")):
+        done = subprocess.run([sys.executable, "-m", "lexom_site", "serve", "--root", str(site), "--port",
+                               str(free_port()), "--no-pdf", "--out", out], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 1, (out, done.stderr)
+        assert "error: refusing to" in done.stderr and "Serving" not in done.stderr, out
+
+    write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text()}")
+    (tmp_path / "secret.txt").write_text("secret\n")
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "lexom_site", "serve", "--root", str(site), "--port", str(port),
+                                "--no-pdf"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+
+    def status(path: str, host: str | None = None) -> int:
+        request = urllib.request.Request(base + path, headers={"Host": host} if host else {})
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    try:
+        wait_for(lambda: get(base + "/index.html"))
+        (site / "public/lien").symlink_to(tmp_path)  # a link out of the folder (made after the build)
+        assert status("/index.html") == 200 and status("/index.html", f"localhost:{port}") == 200
+        assert status("/index.html", f"[::1]:{port}") == 200
+        assert status("/index.html", "attacker.example") == 403  # DNS rebinding: another name for 127.0.0.1
+        assert status("/index.html", f"attacker.example:{port}") == 403
+        assert status("/lien/secret.txt") == 404
+        assert status("/%00") == 400 and status("/a%00b.html") == 400
+        # a burst of requests, as a page and its assets make, all answered
+        import concurrent.futures
+        with concurrent.futures.ThreadPoolExecutor(100) as pool:
+            codes = list(pool.map(lambda _: status("/index.html"), range(500)))
+        assert codes == [200] * 500
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    assert "Traceback" not in err and "Exception" not in err, err

@@ -326,6 +326,9 @@ def serve(root: Path, port: int, out: Path | None, no_pdf: bool) -> None:
         with interrupted_by(signal.SIGINT, signal.SIGTERM):
             run_server(root.resolve(), out_dir, port, lambda: build_site(root, out_dir, pdf=not no_pdf),
                        echo=lambda text: click.echo(text, err=True), report=lambda d: report_problems(d))
+    except BuildError as exc:  # an output folder the build refuses: nothing served
+        report_problems(exc.diagnostics)
+        sys.exit(1)
     except OSError as exc:
         click.echo(f"lexom-site: cannot serve on port {port}: {exc.strerror}", err=True)
         sys.exit(1)

@@ -17,12 +17,15 @@ import html
 import http.server
 import json
 import logging
+import os
 import threading
+import urllib.parse
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .build.staging import check_output_dir
 from .diagnostics import BuildError, Diagnostic
 from .paths import CONFIG_FILE, INPUT_DIRS
 
@@ -71,7 +74,13 @@ def error_page(state: LiveState) -> bytes:
             + RELOAD_SCRIPT + "</body></html>").encode("utf-8")
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}  # a page of another site may not read this one (DNS rebinding)
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves the output folder, and nothing else: requests naming another host
+    are refused, and so is a file outside the folder, even through a link."""
+
     state: LiveState
 
     def log_message(self, format: str, *args) -> None:  # quiet: the terminal is for build messages
@@ -81,7 +90,31 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
+    def _refused(self) -> bool:
+        """Answer and return True when the request may not be served."""
+        host = self.headers.get("Host", "").strip().lower()
+        name = host.split("]", 1)[0] + "]" if host.startswith("[") else host.rsplit(":", 1)[0]
+        if name not in LOCAL_HOSTS:
+            self.send_error(403, "this server answers requests for 127.0.0.1 or localhost only")
+            return True
+        path = urllib.parse.unquote(self.path.split("?", 1)[0].split("#", 1)[0])
+        if "\x00" in path:
+            self.send_error(400)
+            return True
+        root = os.path.realpath(self.directory)
+        local = os.path.realpath(self.translate_path(self.path))
+        if local != root and not local.startswith(root + os.sep):  # a link out of the folder
+            self.send_error(404)
+            return True
+        return False
+
+    def do_HEAD(self) -> None:
+        if not self._refused():
+            super().do_HEAD()
+
     def do_GET(self) -> None:
+        if self._refused():
+            return
         path = self.path.split("?", 1)[0]
         if path == STATUS_PATH:
             return self._send(json.dumps(self.state.status()).encode(), "application/json")
@@ -102,6 +135,14 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # (5 by default: a burst of requests from a page and its assets was refused)
+
+    def handle_error(self, request, client_address) -> None:  # a broken request is not the editor's concern
+        pass
 
 
 def serve(root: Path, out_dir: Path, port: int, rebuild: Callable[[], None],
@@ -133,10 +174,11 @@ def serve(root: Path, out_dir: Path, port: int, rebuild: Callable[[], None],
 
     import watchfiles  # imported when serving only: the other commands do not need it
 
+    check_output_dir(out_dir, root)  # a folder the build would refuse is not served either
     build_now()
     out_dir.mkdir(parents=True, exist_ok=True)
     handler = functools.partial(type("BoundHandler", (Handler,), {"state": state}), directory=str(out_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server = Server(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     echo(f"Serving {out_dir} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")

@@ -14,23 +14,61 @@ The cache is a folder beside the output (`.lexom-site-cache/` by default):
                             content's hash, so a file is checked before use and
                             folders of several machines merge by copying
 
+    CACHEDIR.TAG            marks the folder as lexom-site's cache (and as a cache to backup tools,
+                            https://bford.info/cachedir/)
+
 Nothing in it is trusted: unreadable or inconsistent entries are ignored and
-the outputs made again.
+the outputs made again. Nor is a folder trusted to be a cache: a build
+refuses one that holds files lexom-site did not write (`check_cache_dir`),
+and deletes only files of the names it gives (`prune_pdfs`, the trash).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..diagnostics import BuildError, Diagnostic
 from ..files import file_intact, read_bytes, sha256, write_atomic
+from ..paths import SOURCE_DIRS
 
 FORMAT = 2
 TRASH = "trash"
 TEMPLATES = "templates"
+TAG = "CACHEDIR.TAG"
+TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# This file is a cache directory tag created by lexom-site: this folder is its build cache.\n"
+            "# For information about cache directory tags, see https://bford.info/cachedir/\n")
+# what lexom-site writes at the top of its cache: an untagged folder holding only these is a cache of an earlier
+# version; anything else there is someone's file
+OWN_NAMES = re.compile(r"\.?((state|courses|links)-.+\.json|CACHEDIR\.TAG)(\..+)?|trash|templates|pdf"
+                       r"|\.sheets-.+\.pickle")  # (with the temporary names of write_atomic)
+PDF_NAME = re.compile(r"[0-9a-f]{64}-[0-9a-f]{64}\.pdf")  # pdf/<key>-<sha256>.pdf
+
+
+def check_cache_dir(cache_dir: Path, root: Path, out_dir: Path) -> None:
+    """Refuse a cache folder that would be published or mixed with the sources, or that holds files lexom-site
+    did not write (a build deletes files in its cache); mark the one accepted (CACHEDIR.TAG)."""
+    cache_dir, root, out_dir = cache_dir.resolve(), root.resolve(), out_dir.resolve()
+    if cache_dir == root or root.is_relative_to(cache_dir) or out_dir.is_relative_to(cache_dir) \
+            or cache_dir.is_relative_to(out_dir) or any(cache_dir.is_relative_to(root / name) for name in SOURCE_DIRS):
+        raise BuildError([Diagnostic(str(cache_dir), 0, 0, "refusing to keep the build cache there: it would be "
+                                     "published, or mixed with the project's sources or the site",
+                                     hint="choose a folder of its own, e.g. --cache-dir .lexom-site-cache")])
+    if cache_dir.exists() and not (cache_dir / TAG).is_file():
+        foreign = sorted(p.name for p in cache_dir.iterdir()) if cache_dir.is_dir() else [cache_dir.name]
+        foreign = [name for name in foreign if not OWN_NAMES.fullmatch(name)] if cache_dir.is_dir() else foreign
+        if foreign:
+            raise BuildError([Diagnostic(str(cache_dir), 0, 0, "refusing to use this folder as the build cache: "
+                                         f"it holds files lexom-site did not write ({foreign[0]})",
+                                         hint="choose another --cache-dir: a new or empty folder")])
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    if not (cache_dir / TAG).is_file():
+        write_atomic(cache_dir / TAG, TAG_TEXT.encode("ascii"))
 
 
 def _json(value: Any) -> str:
@@ -151,7 +189,7 @@ class BuildCache:
         """Remove PDFs whose key is not in `keep`: the cache does not grow without end."""
         keep = set(keep)
         for path in (self.folder / "pdf").glob("*.pdf"):
-            if path.stem.rsplit("-", 1)[0] not in keep:
+            if PDF_NAME.fullmatch(path.name) and path.stem.rsplit("-", 1)[0] not in keep:  # (only files it wrote)
                 path.unlink(missing_ok=True)
         self._pdfs = None
 

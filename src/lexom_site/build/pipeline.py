@@ -25,7 +25,7 @@ from ..diagnostics import BuildError, Diagnostic
 from ..paths import OUTPUT_MARKER, locations
 from ..render.pdf_pool import PdfPool
 from ..render.urls import CGV_PAGE, HOME_PAGE, ROBOTS, SEARCH_PAGE, SITEMAP
-from .cache import file_stat
+from .cache import check_cache_dir, file_stat
 from .catalogue import PrintedCatalogue
 from .checks import check_outputs
 from .context import BuildReport, Progress, Run, Timer
@@ -65,6 +65,7 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
     timer = Timer()
     root, out_dir, cache_dir = locations(root, out_dir, cache_dir)
     check_output_dir(out_dir, root)
+    check_cache_dir(cache_dir, root, out_dir)
     if freshness is None:
         freshness = check_freshness(root, out_dir, cache_dir, pdf=pdf, strict=strict)
     if shard is None and freshness.done:

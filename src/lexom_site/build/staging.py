@@ -8,6 +8,7 @@ leaves the previous output as it was and no temporary folder behind.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -17,6 +18,9 @@ from .. import spawn
 from ..diagnostics import BuildError, Diagnostic
 from ..paths import OUTPUT_MARKER as MARKER
 from ..paths import SOURCE_DIRS
+
+BACKUP = ".old-"  # the previous output, kept aside during the swap: .<name>.old-XXXXXXXX
+BACKUP_NAME = re.compile(r"\..*\.old-[A-Za-z0-9_]+")
 
 
 def check_output_dir(out_dir: Path, root: Path) -> None:
@@ -94,7 +98,7 @@ class Staging:
         backup: Path | None = None
         try:
             if self.out_dir.exists():
-                backup = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.old-", dir=self.out_dir.parent))
+                backup = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}{BACKUP}", dir=self.out_dir.parent))
                 os.rename(self.out_dir, backup / "site")
             try:
                 os.rename(self.folder, self.out_dir)
@@ -133,8 +137,9 @@ def empty_trash(trash: Path) -> threading.Thread:
 
 
 def _trash_items(trash: Path) -> list[Path]:
+    """What `commit` moved into `trash` (nothing else there is deleted)."""
     try:
-        return sorted(trash.iterdir())
+        return sorted(p for p in trash.iterdir() if BACKUP_NAME.fullmatch(p.name))
     except OSError:
         return []
 

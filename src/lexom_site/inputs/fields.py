@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from .schema import (Choice, ChoiceList, Date, Field, FreeMapping, Group, GroupList, Integer, Money, Number, Pattern,
-                     Text, TextList, json_schema)
+                     PlainText, Text, TextList, json_schema)
 
 REF_PATTERN = r"[A-Z]{2,10}(?:-[A-Z0-9]{1,10}){1,4}"
 EMAIL_PATTERN = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
@@ -62,10 +62,10 @@ COURSE_FIELDS = (
     Field("ref", Pattern(max_length=60, regex=REF_PATTERN, example="RCL-RCL-14"),
           "catalogue reference; the file is named after it (RCL-RCL-14.md)", example="RCL-RCL-14",
           label="Référence"),
-    Field("title", Text(max_length=200), "title of the course",
+    Field("title", PlainText(max_length=200), "title of the course (plain text, printed as typed)",
           example="Utiliser les réseaux sociaux dans sa relation client", label="Intitulé"),
-    Field("category", Text(max_length=80), "catalogue category", example="RELATION CLIENT", label="Catégorie"),
-    Field("subcategory", Text(max_length=80), "sub-category inside the category", example="RELATION CLIENTS",
+    Field("category", PlainText(max_length=80), "catalogue category", example="RELATION CLIENT", label="Catégorie"),
+    Field("subcategory", PlainText(max_length=80), "sub-category inside the category", example="RELATION CLIENTS",
           label="Sous-catégorie"),
     Field("duration_days", Integer(minimum=1, maximum=30), "duration in days; the programme has this many days",
           example=2, label="Durée en jours", indicator="1 · durée"),

@@ -134,6 +134,15 @@ class Text(_Kind):
 
 
 @dataclass(frozen=True)
+class PlainText(Text):
+    """One line of plain text, printed exactly as typed (a title, a category): not Markdown, so `new course` and
+    `import` write it without Markdown escapes (`Excel & Word *débutants*` stays so, in every output)."""
+
+    def scalar(self, value: str) -> str:
+        return yaml_scalar(value)
+
+
+@dataclass(frozen=True)
 class Pattern(Text):
     """A text of a set form (a reference, an address): not Markdown."""
 

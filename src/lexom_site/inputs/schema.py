@@ -20,12 +20,12 @@ import yaml
 
 from ..diagnostics import Diagnostic
 from . import records
-from .kinds import (Choice, ChoiceList, FreeMapping, Invalid, Invalids, Pattern, Problem, Text, TextList, _describe,
-                    _is_empty, _Kind)
+from .kinds import (Choice, ChoiceList, FreeMapping, Invalid, Invalids, Pattern, PlainText, Problem, Text, TextList,
+                    _describe, _is_empty, _Kind)
 from .numbers import Boolean, Date, Integer, Money, Number
 
 __all__ = ["Boolean", "Choice", "ChoiceList", "Date", "Field", "FreeMapping", "Group", "GroupList", "Integer", "Money",
-           "Number", "Parsed", "Pattern", "Text", "TextList", "json_schema", "parse_mapping"]
+           "Number", "Parsed", "Pattern", "PlainText", "Text", "TextList", "json_schema", "parse_mapping"]
 
 Kind = _Kind  # kinds.py, numbers.py, and Group, GroupList below
 
