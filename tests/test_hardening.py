@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -601,3 +602,115 @@ def test_titles_and_categories_come_out_exactly_as_typed(site: Path, tmp_path: P
     assert TRICKY_TITLE in " ".join(page_texts(pdf)[0].split())
     assert pypdf.PdfReader(site / "public/pdf/ABC-DEF-1.pdf").metadata.title == f"ABC-DEF-1 — {TRICKY_TITLE}"
     assert "R&D *labo*" in (site / "public/index.html").read_text(encoding="utf-8").replace("&amp;", "&")
+
+
+# --- limits and resources ---------------------------------------------------------------------------------------
+
+
+def test_worker_processes_are_bounded_and_never_more_than_the_pdfs_to_make(site: Path):
+    result = CliRunner().invoke(main, ["build", "--root", str(site), "-j", "4000"])
+    assert result.exit_code == 2
+    assert "Invalid value for '-j' / '--jobs': 4000 worker processes is too many: at most" in result.stderr
+    assert not (site / "public").exists()
+
+    write_course(site, course_text())
+    assert CliRunner().invoke(main, ["build", "--root", str(site), "-j", "2"]).exit_code == 0
+    path = site / COURSE
+    path.write_text(path.read_text(encoding="utf-8").replace("Tableau de bord", "Tableau de bord mensuel"),
+                    encoding="utf-8")
+
+    def python_children(pid: int) -> set[int]:
+        """The Python processes below `pid` now."""
+        parents, exe = {}, {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    parents[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                    exe[int(entry)] = os.readlink(f"/proc/{entry}/exe")
+                except OSError:
+                    pass
+        below, todo = set(), [pid]
+        while todo:
+            parent = todo.pop()
+            children = [child for child, ppid in parents.items() if ppid == parent]
+            below.update(children)
+            todo += children
+        return {child for child in below if os.path.basename(exe.get(child, "")).startswith("python")}
+
+    process = subprocess.Popen([sys.executable, "-m", "lexom_site", "build", "--root", str(site), "-j", "4"],
+                               stderr=subprocess.PIPE, text=True)
+    most, before = 0, set()
+    while process.poll() is None:
+        now = python_children(process.pid)
+        most = max(most, len(now & before))  # (seen twice 20 ms apart: a worker, not a fork about to run a program)
+        before = now
+        time.sleep(0.02)
+    assert process.returncode == 0, process.stderr.read()
+    assert 1 <= most <= 1  # one course part to lay out: one worker, not four
+
+
+def test_commands_read_regular_files_of_a_sane_size_and_go_on_after_a_bad_one(site: Path, tmp_path: Path):
+    """legal-diff and import: a pipe or a device is not read (it would never end), a huge file is refused with its
+    size, a damaged PDF is reported and the next file still compared, a sheet named twice is named."""
+    fifo = tmp_path / "tube.txt"
+    os.mkfifo(fifo)
+    huge = tmp_path / "enorme.txt"
+    huge.write_bytes(b"x" * 5_000_001)
+    broken = tmp_path / "abimee.pdf"
+    broken.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 100)
+    copy = tmp_path / "copie.txt"
+    copy.write_text((REPO.parent / "shared/legacy").glob("*.txt").__next__().read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "lexom_site", "legal-diff", "--root", str(REPO), str(fifo),
+                           "/dev/zero", str(huge), str(broken), str(copy)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    lines = done.stdout.splitlines()
+    assert f"{fifo}: error: is not a regular file (a folder, a pipe or a device)" in lines
+    assert "/dev/zero: error: is not a regular file (a folder, a pipe or a device)" in lines
+    assert f"{huge}: error: file is too large (5,000,001 bytes; the limit is 5,000,000)" in lines
+    assert f"{broken}: error: is not a PDF that can be read (damaged, incomplete or protected)" in lines
+    assert lines[-1].startswith(f"{copy}: the CGV copy departs from the canonical text in ")  # compared all the same
+    assert "Traceback" not in done.stderr
+
+    sheet = tmp_path / "fiche.txt"
+    sheet.write_text(copy.read_text(encoding="utf-8"), encoding="utf-8")
+    big = tmp_path / "grosse.txt"
+    big.write_bytes(b"y" * 1_000_001)
+    done = subprocess.run([sys.executable, "-m", "lexom_site", "import", "--root", str(site), "--dry-run",
+                           str(sheet), str(fifo), str(big), str(sheet)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert f"{fifo}: error: is not a regular file (a folder, a pipe or a device)" in done.stderr
+    assert f"{big}: error: file is too large (1,000,001 bytes; the limit is 1,000,000)" in done.stderr
+    assert f"{sheet}: error: is given twice on the command line\n  hint: name each sheet once" in done.stderr
+    assert "1 sheet(s) would be imported, 3 not imported." in done.stderr
+
+    (site / "content/courses").mkdir(parents=True, exist_ok=True)
+    os.mkfifo(site / "content/courses/ABC-DEF-9.md")
+    done = subprocess.run([sys.executable, "-m", "lexom_site", "check", "--root", str(site)], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 1
+    assert "content/courses/ABC-DEF-9.md: error: is not a regular file (a folder, a pipe or a device)" in done.stderr
+
+
+def test_what_files_hold_is_printed_as_text_short_and_inert(site: Path, tmp_path: Path):
+    """A line of a legacy sheet is quoted in at most 80 characters, terminal escape sequences in it are shown
+    escaped, and under GitHub Actions no value can print a workflow command."""
+    legacy = sorted((REPO.parent / "shared/legacy").glob("*.txt"))[0].read_text(encoding="utf-8")
+    sheet = tmp_path / "fiche.txt"
+    sheet.write_text(legacy.replace("Objectifs de la formation", "\x1b]0;pirate\x07Objectifs" + "é" * 50_000),
+                     encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "lexom_site", "import", "--root", str(site), "--dry-run",
+                           str(sheet)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "\x1b" not in done.stderr + done.stdout and "\x07" not in done.stderr + done.stdout
+    line = next(line for line in done.stderr.splitlines() if "\\x1b]0;pirate\\x07Objectifs" in line)
+    quoted = re.search(r"« (\\x1b\]0;pirate\\x07Objectifsé+)… »", line)
+    assert quoted and len(quoted[1]) == 79 and len(line) < 200  # 80 characters of it, the last one « … »
+
+    write_course(site, course_text('"ABC-DEF-1\\n::add-mask::secret"'))  # (a YAML escape: a line break)
+    done = subprocess.run([sys.executable, "-m", "lexom_site", "check", "--root", str(site)], capture_output=True,
+                          text=True, timeout=60, env={**os.environ, "GITHUB_ACTIONS": "true"})
+    assert done.returncode == 1
+    printed = (done.stdout + done.stderr).splitlines()
+    assert [line for line in printed if line.startswith("::") and not line.startswith("::error ")] == []
+    assert any("ABC-DEF-1\\x0a::add-mask::secret" in line for line in printed if line.startswith("::error "))

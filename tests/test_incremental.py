@@ -205,7 +205,7 @@ def test_a_rebuild_knows_beforehand_how_few_sheets_it_may_make(project: Path):
     """So that the command starts only as many PDF workers as needed (each one loads WeasyPrint)."""
     from lexom_site.build.freshness import check_freshness
 
-    def freshness(root: Path) -> tuple[bool, int | None]:
+    def freshness(root: Path) -> tuple[bool, int]:
         found = check_freshness(root)
         return found.done, found.sheets
 
@@ -225,7 +225,8 @@ def test_a_rebuild_knows_beforehand_how_few_sheets_it_may_make(project: Path):
     assert freshness(project) == (True, 0)
     cgv = project / "content/legal/cgv.md"
     cgv.write_text(cgv.read_text().replace("clients personnes physiques", "clients, personnes physiques"))
-    assert freshness(project) == (False, None)  # a shared input changed: every sheet may change
+    # a shared input changed: every course part may be laid out again, and the CGV and the catalogue's front and back
+    assert freshness(project) == (False, 4 + 3)
     run_build(project)  # the early single worker gives way to the full pool when there is more to make
     assert {p.name for p in (project / "public/pdf").iterdir()} == {f"ABC-DEF-{n}.pdf" for n in (1, 2, 3, 4)} | {
         "catalogue.pdf"}

@@ -8,6 +8,7 @@ Exit codes: 0 success, 1 problems in the sources (printed as
 from __future__ import annotations
 
 import datetime as dt
+import os
 import signal
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .console import detail, guarded, info, interrupted_by, report_problems, verbosity
+from .console import detail, guarded, info, interrupted_by, report_problems, say, verbosity
 from .diagnostics import BuildError, Refused
 
 # The stages are imported by the commands that use them: `lexom-site build`
@@ -38,6 +39,15 @@ def main(quiet: bool, verbose: bool) -> None:
     """Build the LEXOM training catalogue: course files and one canonical CGV
     become a validated HTML site and printable PDF sheets."""
     verbosity["level"] = 0 if quiet else 2 if verbose else 1
+
+
+def _jobs(value: int | None) -> int | None:
+    from .render.pdf_pool import MAX_JOBS
+
+    if value is not None and value > MAX_JOBS:
+        raise click.BadParameter(f"{value} worker processes is too many: at most {MAX_JOBS} on this machine "
+                                 f"({os.cpu_count()} cores); each takes about 150 MB and more than the cores only wait")
+    return value
 
 
 @main.command()
@@ -79,8 +89,8 @@ def _shard(ctx, param, value: str | None) -> tuple[int, int] | None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder  [default: ROOT/public]")
 @click.option("--no-pdf", is_flag=True, help="Build the HTML pages only (faster, for previews).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
-              help="Worker processes for the PDF sheets  [default: one per CPU core]")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, callback=lambda ctx, param, value: _jobs(value),
+              help="Worker processes for the PDF sheets  [default: one per CPU core; at most twice as many]")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Build cache  [default: .lexom-site-cache beside the output folder]")
 @click.option("--strict", is_flag=True, help="Refuse to build while a course lacks an item Qualiopi requires "
@@ -152,7 +162,7 @@ def audit(root: Path, form: str, exit_zero: bool) -> None:
         report_problems(exc.diagnostics)
         sys.exit(1)
     for line in report.lines(form):
-        click.echo(line)
+        say(line)
     sys.exit(1 if report.missing and not exit_zero else 0)
 
 
@@ -178,7 +188,7 @@ def legal_diff(root: Path, files: tuple[Path, ...]) -> None:
         sys.exit(1)
     for found in reports:
         for line in found.lines():
-            click.echo(line)
+            say(line)
     sys.exit(max([MATCHES, *(found.status for found in reports)]))
 
 
@@ -211,23 +221,23 @@ def import_(root: Path, files: tuple[Path, ...], dest: Path | None, force: bool,
         sheet = outcome.sheet
         report_problems(list(sheet.diagnostics), summary=False)
         if outcome.action == "failed" or outcome.action == "refused":
-            click.echo(f"{sheet.path}: not imported", err=True)
+            say(f"{sheet.path}: not imported", err=True)
             continue
         if outcome.action == "would write":
-            click.echo(f"--- {outcome.dest} (would be written from {sheet.path})")
-            click.echo(sheet.text, nl=False)
+            say(f"--- {outcome.dest} (would be written from {sheet.path})")
+            say(sheet.text, nl=False)
             click.echo("---" + "-" * len(outcome.dest))
         elif outcome.action == "unchanged":
-            click.echo(f"{sheet.path} -> {outcome.dest}: already up to date", err=True)
+            say(f"{sheet.path} -> {outcome.dest}: already up to date", err=True)
         else:
-            click.echo(f"{sheet.path} -> {outcome.dest}: imported", err=True)
+            say(f"{sheet.path} -> {outcome.dest}: imported", err=True)
         if not sheet.cgv_lines:
-            click.echo(f"{sheet.path}: no CGV copy in this sheet")
+            say(f"{sheet.path}: no CGV copy in this sheet")
         elif outcome.cgv is None:
-            click.echo(f"{sheet.path}: the CGV copy was not compared (no valid canonical CGV in {root})")
+            say(f"{sheet.path}: the CGV copy was not compared (no valid canonical CGV in {root})")
         else:
             for line in outcome.cgv.lines():
-                click.echo(line)
+                say(line)
     verb = "would be imported" if dry_run else "imported"
     info(f"{len(run.outcomes) - run.failed} sheet(s) {verb}, {run.failed} not imported.")
     sys.exit(1 if run.failed else 0)

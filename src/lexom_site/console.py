@@ -17,7 +17,13 @@ from typing import Callable, Iterator
 
 import click
 
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, printable, safe_line
+
+
+def say(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print text that holds what files hold (paths, lines of a sheet): each line printable (no escape sequence
+    reaches the terminal) and never a workflow command under GitHub Actions."""
+    click.echo(safe_line("\n".join(printable(line) for line in text.split("\n"))), err=err, nl=nl)
 
 
 def report_problems(diagnostics: list[Diagnostic], summary: bool = True) -> None:

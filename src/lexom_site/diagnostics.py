@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 import functools
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,10 +45,12 @@ class Diagnostic:
         return f"{self.path}:{self.line}:{self.col}"
 
     def format(self) -> str:
-        text = f"{self.location()}: {self.severity.value}: {self.message}"
+        """`path:line:col: error: message` (and its hint on the next line), printable: whatever a file holds, a
+        terminal shows it as text, never as a command to the terminal or to CI."""
+        text = f"{printable(self.location())}: {self.severity.value}: {printable(self.message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
-        return text
+            text += f"\n  hint: {printable(self.hint)}"
+        return safe_line(text)
 
     def github_annotation(self) -> str:
         """The same diagnostic as a GitHub Actions workflow command."""
@@ -58,9 +61,36 @@ class Diagnostic:
                 props.append(f"endLine={self.end_line}")
         if self.col > 0:
             props.append(f"col={self.col}")
-        message = self.message + (f"\nhint: {self.hint}" if self.hint else "")
+        message = printable(self.message) + (f"\nhint: {printable(self.hint)}" if self.hint else "")
         kind = "error" if self.is_error else "warning"
         return f"::{kind} {','.join(props)}::{_escape_data(message)}"
+
+
+# Characters a file may hold that must not reach a terminal or a CI log as they are: control characters (escape
+# sequences, bell, line breaks inside a value), Unicode line separators, bidirectional overrides and invisible
+# characters (they make a text read otherwise than it is)
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+EXCERPT = 80  # characters of a text quoted in a message, at most
+CLAUSE_EXCERPT = 240  # of a CGV passage quoted by legal-diff (the words that differ, with a few around them)
+
+
+def printable(text: str) -> str:
+    """`text` with every unprintable character shown as an escape (`\x1b`, `\u202e`)."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+
+
+def quote(text: object, limit: int = EXCERPT) -> str:
+    """« text » for a message: printable, and at most `limit` characters of it."""
+    text = printable(str(text))
+    return f"« {text if len(text) <= limit else text[: limit - 1].rstrip() + '…'} »"
+
+
+def safe_line(text: str) -> str:
+    """A line printed under GitHub Actions runs as a workflow command when it starts with `::`: such a line (a
+    file name can make one) is printed with a space before it there."""
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return "\n".join(" " + line if line.startswith("::") else line for line in text.split("\n"))
+    return text
 
 
 def _escape_data(text: str) -> str:
@@ -68,7 +98,7 @@ def _escape_data(text: str) -> str:
 
 
 def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return _escape_data(printable(text)).replace(":", "%3A").replace(",", "%2C")
 
 
 class BuildError(Exception):

@@ -22,8 +22,8 @@ from ..inputs.config import SiteConfig, load_config
 from ..inputs.course import parse_course
 from ..inputs.fields import COURSE_FIELDS
 from ..inputs.markdown import plain_inline
-from ..inputs.schema import Text, TextList
-from ..inputs.source import Source
+from ..inputs.schema import PlainText, Text, TextList
+from ..inputs.source import MAX_SOURCE_BYTES, Source, read_input
 from ..legal.cgv import load_cgv
 from ..legal.diff import DiffReport, Document, diff_document
 from ..paths import COURSES_DIR
@@ -72,30 +72,31 @@ def import_sheet(data: bytes, path: str, dest_dir_shown: str = "content/courses"
     return ImportedSheet(path, draft, text, tuple(diagnostics), cgv_lines)
 
 
-def _texts(values, intro: tuple[str, ...], half_days) -> list[str]:
-    """Every text of a course (Markdown texts of its fields, programme), in order."""
-    texts: list[str] = []
+def _texts(values, intro: tuple[str, ...], half_days) -> list[tuple[str, bool]]:
+    """Every text of a course (texts of its fields, programme), in order, each with whether it is Markdown."""
+    texts: list[tuple[str, bool]] = []
     for spec in COURSE_FIELDS:
         value = values(spec.name)
         if value is None:
             continue
-        if type(spec.kind) is Text:  # (a Pattern is not Markdown)
-            texts.append(value)
+        if type(spec.kind) in (Text, PlainText):  # (a Pattern is a code, not words)
+            texts.append((value, type(spec.kind) is Text))
         elif isinstance(spec.kind, TextList):
-            texts += value
-    texts += intro
+            texts += [(item, True) for item in value]
+    texts += [(text, True) for text in intro]
     for half in half_days:
-        texts += [f"Jour {half.day} - {half.period}"] + [t for m in half.modules for t in (m.title, *m.bullets)]
+        texts += [(f"Jour {half.day} - {half.period}", True)]
+        texts += [(t, True) for m in half.modules for t in (m.title, *m.bullets)]
     return texts
 
 
 def _words_of(course) -> list[str]:
-    return [plain_inline(t) for t in _texts(lambda name: getattr(course, name), course.programme.intro,
-                                             course.programme.half_days)]
+    return [plain_inline(t) if markdown else t for t, markdown in _texts(
+        lambda name: getattr(course, name), course.programme.intro, course.programme.half_days)]
 
 
 def _words_of_draft(draft: CourseDraft) -> list[str]:
-    return _texts(draft.values.get, draft.intro, draft.half_days)
+    return [t for t, _ in _texts(draft.values.get, draft.intro, draft.half_days)]
 
 
 # --- files -----------------------------------------------------------------------------------------------------
@@ -109,13 +110,17 @@ class Outcome:
     cgv: DiffReport | None = None  # the pasted CGV compared with the canonical one (see import_sheets)
 
 
-def import_files(sheets: list[tuple[str, bytes]], dest_dir: Path, dest_dir_shown: str, *, force: bool,
+def import_files(sheets: list[tuple[str, bytes | Diagnostic]], dest_dir: Path, dest_dir_shown: str, *, force: bool,
                  dry_run: bool, updated: dt.date | None = None, config: SiteConfig | None = None) -> list[Outcome]:
     """Import every (shown path, bytes) sheet; write each good one to
-    dest_dir/REF.md, never over a different file unless `force`."""
+    dest_dir/REF.md, never over a different file unless `force`. A sheet
+    that could not be read is (shown path, why)."""
     outcomes: list[Outcome] = []
     taken: dict[str, str] = {}
     for path, data in sheets:
+        if isinstance(data, Diagnostic):
+            outcomes.append(Outcome(ImportedSheet(path, None, None, (data,), ()), "", "failed"))
+            continue
         sheet = import_sheet(data, path, dest_dir_shown, updated=updated, config=config)
         if not sheet.ok:
             outcomes.append(Outcome(sheet, "", "failed"))
@@ -159,6 +164,24 @@ class ImportRun:
         return sum(outcome.action in ("failed", "refused") for outcome in self.outcomes)
 
 
+def _read_sheets(files: list[Path]) -> list[tuple[str, bytes | Diagnostic]]:
+    """Each file's bytes, or why it cannot be imported: not a regular file, too large, named twice."""
+    sheets: list[tuple[str, bytes | Diagnostic]] = []
+    seen: dict[Path, str] = {}
+    for path in files:
+        shown = str(path)
+        same = seen.get(path.resolve())
+        if same is not None:
+            sheets.append((shown, Diagnostic(shown, 0, 0, f"is given twice on the command line (as {same})" if same
+                                             != shown else "is given twice on the command line",
+                                             hint="name each sheet once")))
+            continue
+        seen[path.resolve()] = shown
+        data, problems = read_input(path, shown, MAX_SOURCE_BYTES)
+        sheets.append((shown, data if data is not None else problems[0]))
+    return sheets
+
+
 def import_sheets(root: Path, files: list[Path], dest_dir: Path | None = None, *, force: bool = False,
                   dry_run: bool = False, updated: dt.date | None = None) -> ImportRun:
     """Import legacy sheets into course files (in content/courses/ unless
@@ -169,8 +192,8 @@ def import_sheets(root: Path, files: list[Path], dest_dir: Path | None = None, *
         config = load_config(root)
     except BuildError:
         config = None
-    outcomes = import_files([(str(path), path.read_bytes()) for path in files], dest_dir,
-                            display_path(dest_dir, root), force=force, dry_run=dry_run, updated=updated, config=config)
+    outcomes = import_files(_read_sheets(files), dest_dir, display_path(dest_dir, root), force=force,
+                            dry_run=dry_run, updated=updated, config=config)
     try:
         cgv = load_cgv(config) if config is not None else None
     except BuildError:

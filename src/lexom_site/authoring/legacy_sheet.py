@@ -27,7 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, quote
 from ..inputs.fields import REF_PATTERN
 from ..inputs.programme import AFTERNOON, MORNING
 from ..inputs.source import decode_lenient
@@ -130,7 +130,7 @@ def _blocks(lines: list[Line]) -> list[list[Line]]:
 
 
 def _unknown_section(reader: _Reader, line: Line, where: str) -> None:
-    reader.error(line, f"unknown section « {line.text} » in {where}",
+    reader.error(line, f"unknown section {quote(line.text)} in {where}",
                  f"expected one of: {EXPECTED_SECTIONS}; rename the heading or move the text into one of these")
 
 
@@ -139,7 +139,7 @@ def _bullets(reader: _Reader, name: str, lines: list[Line]) -> tuple[str, ...]:
     blocks = _blocks(lines)
     for block in blocks:
         if _is_heading_like(block) and not _BULLET.match(block[0].text):
-            _unknown_section(reader, block[0], f"« {name} »")
+            _unknown_section(reader, block[0], f"{quote(name)}")
             continue
         for line in block:
             bullet = _BULLET.match(line.text)
@@ -148,9 +148,9 @@ def _bullets(reader: _Reader, name: str, lines: list[Line]) -> tuple[str, ...]:
             elif items and line is not block[0]:
                 items[-1] += " " + line.text  # a bullet wrapped over two lines
             else:
-                reader.error(line, f"expected a bullet point ('- text') under « {name} », found « {line.text} »")
+                reader.error(line, f"expected a bullet point ('- text') under {quote(name)}, found {quote(line.text)}")
     if not items and not blocks:
-        reader.error(lines[0] if lines else 1, f"« {name} » is empty", "add its items as '- text' lines")
+        reader.error(lines[0] if lines else 1, f"{quote(name)} is empty", "add its items as '- text' lines")
     return tuple(items)
 
 
@@ -159,17 +159,17 @@ def _paragraph(reader: _Reader, name: str, heading: Line, lines: list[Line]) -> 
     bullets = False
     for block in _blocks(lines):
         if parts and _is_heading_like(block):
-            _unknown_section(reader, block[0], f"« {name} »")
+            _unknown_section(reader, block[0], f"{quote(name)}")
             continue
         for line in block:
             bullet = _BULLET.match(line.text)
             bullets = bullets or bool(bullet)
             parts.append(bullet["text"] if bullet else line.text)
     if not parts:
-        reader.error(heading, f"« {name} » is empty", "write its text on the line below the heading")
+        reader.error(heading, f"{quote(name)} is empty", "write its text on the line below the heading")
         return ""
     if bullets and len(parts) > 1:
-        reader.warning(heading, f"the list under « {name} » was joined into one text (the course format has one "
+        reader.warning(heading, f"the list under {quote(name)} was joined into one text (the course format has one "
                        "text here)", "check the imported wording")
         return " ; ".join(parts)
     return " ".join(parts)
@@ -205,7 +205,7 @@ def _programme(reader: _Reader, lines: list[Line]) -> tuple[tuple[str, ...], tup
                 period = _HALF_DAYS.get(key(day["label"]))
                 if period is None:
                     label = day["label"] or "(nothing)"
-                    reader.error(line, f"unknown half-day « {label} » in « {line.text} »",
+                    reader.error(line, f"unknown half-day {quote(label)} in {quote(line.text)}",
                                  f"expected « Jour {day['day']} - Matin » or « Jour {day['day']} - Après-midi »")
                     period = "?"
                 close_half()
@@ -213,12 +213,12 @@ def _programme(reader: _Reader, lines: list[Line]) -> tuple[tuple[str, ...], tup
             elif mod:
                 close_module()
                 if half is None:
-                    reader.error(line, f"module « {line.text} » comes before any half-day",
+                    reader.error(line, f"module {quote(line.text)} comes before any half-day",
                                  "the programme starts with a line « Jour 1 - Matin »")
                 module = [int(mod["number"]), mod["title"], [], line.number]
             elif bullet:
                 if module is None:
-                    reader.error(line, f"bullet « {bullet['text']} » is not under a numbered module",
+                    reader.error(line, f"bullet {quote(bullet['text'])} is not under a numbered module",
                                  "a module line « 1. Title » comes before its bullets")
                 else:
                     module[2].append(bullet["text"])
@@ -233,9 +233,9 @@ def _programme(reader: _Reader, lines: list[Line]) -> tuple[tuple[str, ...], tup
                 else:
                     module[1] += " " + line.text
             elif _is_heading_like(block):
-                _unknown_section(reader, line, f"« {PROGRAMME} »")
+                _unknown_section(reader, line, f"{quote(PROGRAMME)}")
             else:
-                reader.error(line, f"unexpected text in the programme: « {line.text} »",
+                reader.error(line, f"unexpected text in the programme: {quote(line.text)}",
                              "expected « Jour N - Matin », « Jour N - Après-midi », a module « 1. Title » or a "
                              "bullet « - point »")
             previous = line
@@ -272,7 +272,7 @@ def read_sheet(text: str, path: str, updated: dt.date
     days = 0
     if duration is None:
         reader.error(first or 1, f"expected the duration (« 2 » then « Jours ») at the top of the sheet, found "
-                     f"« {first.text if first else '(an empty file)'} »")
+                     f"{quote(first.text if first else '(an empty file)')}")
         return None, reader.diagnostics, cgv_lines
     days = int(duration["days"])
     unit = duration["unit"]
@@ -280,7 +280,7 @@ def read_sheet(text: str, path: str, updated: dt.date
         unit_line = take()
         unit = unit_line.text if unit_line else ""
     if key(unit) not in ("jour", "jours"):
-        reader.error(first, f"expected « Jour » or « Jours » after the duration « {days} », found « {unit} »")
+        reader.error(first, f"expected « Jour » or « Jours » after the duration {quote(days)}, found {quote(unit)}")
     title_line = take()
     header_line = take()
     if title_line is None or header_line is None:
@@ -293,11 +293,11 @@ def read_sheet(text: str, path: str, updated: dt.date
         return None, reader.diagnostics, cgv_lines
     if header is None:
         reader.error(header_line, f"expected the line « dans CATEGORY - SUB-CATEGORY / Réf : REF », found "
-                     f"« {header_line.text} »", "without it the course has no reference, category or sub-category")
+                     f"{quote(header_line.text)}", "without it the course has no reference, category or sub-category")
         return None, reader.diagnostics, cgv_lines
     ref = header["ref"]
     if not re.fullmatch(REF_PATTERN, ref):
-        reader.error(header_line, f"the reference « {ref} » is not in the expected form",
+        reader.error(header_line, f"the reference {quote(ref)} is not in the expected form",
                      "a reference is written like RCL-RCL-14 (capital letters, digits and dashes)")
 
     # The sections, each from its heading to the next one.
@@ -316,7 +316,7 @@ def read_sheet(text: str, path: str, updated: dt.date
         if name is not None:
             if name in sections or (name == PEDAGOGY and METHODS in sections) or (
                     name == METHODS and PEDAGOGY in sections):
-                reader.error(line, f"« {line.text} » appears twice in the sheet")
+                reader.error(line, f"{quote(line.text)} appears twice in the sheet")
                 current = None
                 continue
             sections[name] = (line, [])
@@ -330,14 +330,14 @@ def read_sheet(text: str, path: str, updated: dt.date
         if _is_heading_like(block):
             _unknown_section(reader, block[0], "the sheet")
         else:
-            reader.error(block[0], f"text outside any section: « {block[0].text} »",
+            reader.error(block[0], f"text outside any section: {quote(block[0].text)}",
                          f"expected a section heading: {EXPECTED_SECTIONS}")
     if PEDAGOGY in sections:
         sections[METHODS] = sections.pop(PEDAGOGY)
     end_line = lines[cgv_at].number if cgv_at < len(lines) else len(lines)
     for name in (OBJECTIVES, PROGRAMME, PREREQUISITES, AUDIENCE, METHODS, EVALUATION):
         if name not in sections:
-            reader.error(end_line, f"the section « {name} » is missing",
+            reader.error(end_line, f"the section {quote(name)} is missing",
                          f"a sheet has the sections {EXPECTED_SECTIONS}")
     if any(d.is_error for d in reader.diagnostics):
         return None, reader.diagnostics, cgv_lines

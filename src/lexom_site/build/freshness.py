@@ -77,9 +77,12 @@ class Freshness:
     digests: dict[str, str] = field(default_factory=dict)  # SHA-256 of each input file (path in the project)
 
     @property
-    def sheets(self) -> int | None:
-        """At most how many PDF sheets the build will make, when only course files changed."""
-        return None if self.changed_courses is None else len(self.changed_courses)
+    def sheets(self) -> int:
+        """At most how many PDFs the build will lay out: the course files changed, when only they changed; else
+        every course file's, the CGV's and the printed catalogue's front and back."""
+        if self.changed_courses is not None:
+            return len(self.changed_courses)
+        return sum(1 for path in self.digests if path.startswith(_COURSES)) + 3
 
 
 def check_freshness(root: Path, out_dir: Path | None = None, cache_dir: Path | None = None, *,

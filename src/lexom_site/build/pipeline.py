@@ -80,7 +80,7 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
             if early is not None:
                 stack.callback(early.indexing.stop)
         if pdf and pool is None:  # started now: the workers load WeasyPrint while the sources are read
-            pool = stack.enter_context(PdfPool(jobs, cache_dir))
+            pool = stack.enter_context(PdfPool(jobs, cache_dir, start=freshness.sheets))
         run = Run(root, out_dir, freshness, stack.enter_context(Staging(out_dir)), stack, timer, pdf=pdf, jobs=jobs,
                   progress=progress, pool=pool, early=early, strict=strict)
         return _build(run) if shard is None else _build_shard(run, shard)

@@ -12,7 +12,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,9 @@ import yaml
 
 from ..diagnostics import Diagnostic
 
-MAX_SOURCE_BYTES = 1_000_000  # a course sheet is a few KB; 1 MB is absurd already
+MAX_SOURCE_BYTES = 1_000_000  # a course sheet is a few KB; 1 MB is absurd already (also a legacy sheet to import)
+MAX_DOCUMENT_BYTES = 5_000_000  # a text or HTML page given to legal-diff (a CGV page is ~100 KB)
+MAX_PDF_BYTES = 100_000_000  # a PDF given to legal-diff (the printed catalogue of 1,000 courses is ~25 MB)
 MAX_YAML_NODES = 5_000
 
 
@@ -33,6 +37,26 @@ class Source:
     path: str  # as shown in diagnostics
     text: str
     digest: str = ""  # SHA-256 of the file's bytes, for the build cache
+
+
+def read_input(path: Path, shown_as: str, limit: int) -> tuple[bytes | None, list[Diagnostic]]:
+    """The bytes of a file given to a command: a regular file (a pipe or a device would never end) of at most
+    `limit` bytes; else None and why."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return None, [Diagnostic(shown_as, 0, 0, "is not a regular file (a folder, a pipe or a device)",
+                                     hint="give the path of a file")]
+        if info.st_size > limit:
+            return None, [_too_big(shown_as, info.st_size, limit)]
+        with open(path, "rb") as file:
+            data = file.read(limit + 1)
+    except OSError as exc:
+        return None, [Diagnostic(shown_as, 0, 0, f"cannot be read: {exc.strerror or exc}",
+                                 hint="check that the file exists and that you may read it")]
+    if len(data) > limit:  # (it grew meanwhile)
+        return None, [_too_big(shown_as, len(data), limit)]
+    return data, []
 
 
 def read_source(path: Path, shown_as: str) -> tuple[Source | None, list[Diagnostic]]:
@@ -47,10 +71,10 @@ def read_source(path: Path, shown_as: str) -> tuple[Source | None, list[Diagnost
                 hint="replace the link by a copy of the file it points to",
             )
         ]
-    size = path.stat().st_size
-    if size > MAX_SOURCE_BYTES:
-        return None, [_too_big(shown_as, size)]
-    return decode_source(path.read_bytes(), shown_as)
+    data, problems = read_input(path, shown_as, MAX_SOURCE_BYTES)
+    if data is None:
+        return None, problems
+    return decode_source(data, shown_as)
 
 
 Reader = Callable[[Path, str], "tuple[Source | None, list[Diagnostic]]"]
@@ -61,14 +85,10 @@ def source_reader() -> Reader:
     return functools.lru_cache(maxsize=None)(read_source)
 
 
-def _too_big(shown_as: str, size: int) -> Diagnostic:
-    return Diagnostic(
-        shown_as,
-        0,
-        0,
-        f"file is too large ({size:,} bytes; the limit is {MAX_SOURCE_BYTES:,})",
-        hint="a course file holds one course sheet; split or shorten it",
-    )
+def _too_big(shown_as: str, size: int, limit: int = MAX_SOURCE_BYTES) -> Diagnostic:
+    hint = "a course file holds one course sheet; split or shorten it" if limit == MAX_SOURCE_BYTES else \
+        "is it the right file? a CGV copy or a course sheet is far smaller"
+    return Diagnostic(shown_as, 0, 0, f"file is too large ({size:,} bytes; the limit is {limit:,})", hint=hint)
 
 
 def decode_source(data: bytes, shown_as: str) -> tuple[Source | None, list[Diagnostic]]:

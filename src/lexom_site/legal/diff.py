@@ -19,9 +19,10 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from ..inputs.config import load_config
-from ..inputs.source import decode_lenient
+from ..diagnostics import CLAUSE_EXCERPT, Diagnostic, quote
+from ..inputs.source import MAX_DOCUMENT_BYTES, MAX_PDF_BYTES, decode_lenient, read_input
 from .cgv import Cgv, Clause, load_cgv
-from .pdftext import page_texts
+from .pdftext import UnreadablePdf, page_texts
 from .textnorm import Token, join, tokenize
 
 MATCHES, DRIFTED, NOT_FOUND = 0, 1, 2
@@ -86,6 +87,7 @@ class _HTMLText(HTMLParser):
 
 
 def read_document(path: Path, shown: str | None = None) -> Document:
+    """The document in a file (OSError or UnreadablePdf when it cannot be read; see diff_files for the limits)."""
     return parse_document(path.read_bytes(), shown or str(path), path.suffix)
 
 
@@ -154,6 +156,7 @@ class DiffReport:
     found: bool
     changes: list[Change] = field(default_factory=list)
     events: list[ClauseEvent] = field(default_factory=list)  # missing, added, moved
+    problem: Diagnostic | None = None  # the file could not be read (nothing compared)
 
     @property
     def status(self) -> int:
@@ -163,10 +166,13 @@ class DiffReport:
 
     def lines(self) -> list[str]:
         doc = self.document
+        if self.problem is not None:
+            return self.problem.format().split("\n")
         if not self.found:
             return [f"{doc.path}: no copy of the CGV found"]
         out = []
-        items = [(c.location, 0, f"{doc.where(c.location)}: clause {c.clause}: « {c.canonical} » → « {c.found} »")
+        items = [(c.location, 0, f"{doc.where(c.location)}: clause {c.clause}: {quote(c.canonical, CLAUSE_EXCERPT)} → "
+                  f"{quote(c.found, CLAUSE_EXCERPT)}")
                  for c in self.changes]
         items += [(e.location or 0, 1, (doc.where(e.location) if e.location else doc.path) + f": {e.message}")
                   for e in self.events]
@@ -369,4 +375,20 @@ def diff_files(root: Path, files: list[Path]) -> list[DiffReport]:
     """`lexom-site legal-diff`: each file's CGV copy compared with the project's
     canonical CGV (BuildError when the project's configuration or CGV is invalid)."""
     cgv = load_cgv(load_config(root))
-    return [diff_document(cgv, read_document(path)) for path in files]
+    return [_diff_file(cgv, path) for path in files]
+
+
+def _diff_file(cgv: Cgv, path: Path) -> DiffReport:
+    """One file's report; one that cannot be read says why (and the next file is compared all the same)."""
+    shown = str(path)
+    pdf = path.suffix.lower() == ".pdf"
+    data, problems = read_input(path, shown, MAX_PDF_BYTES if pdf else MAX_DOCUMENT_BYTES)
+    if data is None:
+        return DiffReport(Document(shown, (), "line"), False, problem=problems[0])
+    try:
+        document = parse_document(data, shown, path.suffix)
+    except UnreadablePdf:
+        return DiffReport(Document(shown, (), "line"), False, problem=Diagnostic(
+            shown, 0, 0, "is not a PDF that can be read (damaged, incomplete or protected)",
+            hint="open it in a PDF reader; if it opens, save it again as PDF and compare that copy"))
+    return diff_document(cgv, document)

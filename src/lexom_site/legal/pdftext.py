@@ -15,9 +15,17 @@ import pypdfium2 as pdfium
 MARGIN_BAND_PT = 50.0
 
 
+class UnreadablePdf(ValueError):
+    """Not a PDF that can be read (damaged, truncated, encrypted, or not a PDF at all)."""
+
+
 def page_texts(pdf: bytes, margin_band: float = MARGIN_BAND_PT) -> list[str]:
-    """The text of each page, without what is drawn in the header/footer bands."""
-    document = pdfium.PdfDocument(pdf)
+    """The text of each page, without what is drawn in the header/footer bands (UnreadablePdf if it cannot be
+    read)."""
+    try:
+        document = pdfium.PdfDocument(pdf)
+    except pdfium.PdfiumError as exc:
+        raise UnreadablePdf(str(exc)) from None
     try:
         pages = []
         for page in document:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import CLAUSE_EXCERPT, Diagnostic, quote
 from .cgv import Cgv
 from .diff import diff_document, parse_document
 
@@ -31,7 +31,7 @@ def verify_cgv_copies(cgv: Cgv, files: list[tuple[str, bytes]], out_name: str) -
             continue
         for change in report.changes:
             diagnostics.append(Diagnostic(shown, 0, 0, f"clause {change.clause} of the CGV is altered: "
-                                          f"« {change.canonical} » came out as « {change.found} » "
+                                          f"{quote(change.canonical, CLAUSE_EXCERPT)} came out as {quote(change.found, CLAUSE_EXCERPT)} "
                                           f"({report.document.unit} {change.location})", hint=HINT))
         for event in report.events:
             diagnostics.append(Diagnostic(shown, 0, 0, event.message, hint=HINT))

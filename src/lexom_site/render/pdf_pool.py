@@ -26,6 +26,7 @@ from .. import spawn  # registered before any worker is forked: forks and progra
 from ..diagnostics import BuildError
 from .pdf_join import Part
 
+MAX_JOBS = max(4, 2 * (os.cpu_count() or 1))  # `-j` beyond this only adds memory (each worker ~150 MB) and waits
 LAYOUTS_PER_WORKER = 150  # a worker is replaced after this many layouts: WeasyPrint's caches grow slowly
 # PDF workers run at a lower priority than the build itself and the search indexing: when only a few
 # sheets are made, the index is what the build waits for (on a full build, the PDFs are all there is to do)
@@ -106,7 +107,7 @@ class PdfPool:
         them all if more turn out to be needed). `scratch`: a folder for the
         file that hands the configuration to the workers."""
         self.jobs = max(1, jobs or os.cpu_count() or 1)
-        self.size = self.jobs if start is None else max(1, min(self.jobs, start))
+        self.size = self.jobs if start is None else max(1, min(self.jobs, start))  # never more workers than PDFs
         self.context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                                    else "spawn")
         with spawn.forking_workers():  # (the pool's own threads, which replace workers, keep the held signals)
@@ -115,12 +116,12 @@ class PdfPool:
         self.setup: str | None = None
 
     def ensure(self, tasks: int) -> None:
-        """More tasks than workers started: start all `jobs` of them (and
+        """More tasks than workers started: start more, up to `jobs` (and
         workers again after `rest`)."""
         grow = tasks > self.size and self.size < self.jobs
         if tasks > 0 and (self.pool is None or grow):
             self.rest()
-            self.size = self.jobs if grow else self.size
+            self.size = min(self.jobs, tasks) if grow else self.size
             with spawn.forking_workers():
                 self.pool = self.context.Pool(self.size, _start_worker, maxtasksperchild=LAYOUTS_PER_WORKER)
 
