@@ -714,3 +714,22 @@ def test_what_files_hold_is_printed_as_text_short_and_inert(site: Path, tmp_path
     printed = (done.stdout + done.stderr).splitlines()
     assert [line for line in printed if line.startswith("::") and not line.startswith("::error ")] == []
     assert any("ABC-DEF-1\\x0a::add-mask::secret" in line for line in printed if line.startswith("::error "))
+
+
+def test_two_builds_at_once_take_turns(site: Path):
+    """Builds of the same project started together (a CI job and an editor, serve and a build) do not trip over
+    each other: the second waits for the first, says so, and both succeed with the same site."""
+    write_course(site, course_text())
+    command = [sys.executable, "-m", "lexom_site", "build", "--root", str(site)]
+    for round_ in range(4):
+        path = site / COURSE
+        path.write_text(path.read_text(encoding="utf-8").replace("Tableau de bord", f"Tableau de bord {round_}"),
+                        encoding="utf-8")
+        first = subprocess.Popen([*command, *([] if round_ else ["--no-pdf"])], stderr=subprocess.PIPE, text=True)
+        time.sleep(0.3)
+        second = subprocess.Popen([*command, "--no-pdf"], stderr=subprocess.PIPE, text=True)
+        errors = [first.communicate(timeout=120)[1], second.communicate(timeout=120)[1]]
+        assert (first.returncode, second.returncode) == (0, 0), errors
+        assert all("internal error" not in text for text in errors), errors
+    assert "Another build of this project is running: waiting for it to finish..." in errors[1]
+    assert leftovers(site) == [] and (site / "public/index.html").is_file()

@@ -41,6 +41,9 @@ def main(quiet: bool, verbose: bool) -> None:
     verbosity["level"] = 0 if quiet else 2 if verbose else 1
 
 
+WAITING = "Another build of this project is running: waiting for it to finish..."
+
+
 def _jobs(value: int | None) -> int | None:
     from .render.pdf_pool import MAX_JOBS
 
@@ -124,7 +127,7 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
 
     try:
         report = build_site(root, out, pdf=not no_pdf, jobs=jobs, cache_dir=cache_dir, shard=shard,
-                            progress=progress, strict=strict)
+                            progress=progress, strict=strict, waiting=lambda: info(WAITING))
     except BuildError as exc:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -334,7 +337,8 @@ def serve(root: Path, port: int, out: Path | None, no_pdf: bool) -> None:
     try:
         # Ctrl-C stops the server even when it was started with SIGINT ignored (as a shell's background job is)
         with interrupted_by(signal.SIGINT, signal.SIGTERM):
-            run_server(root.resolve(), out_dir, port, lambda: build_site(root, out_dir, pdf=not no_pdf),
+            run_server(root.resolve(), out_dir, port,
+                       lambda: build_site(root, out_dir, pdf=not no_pdf, waiting=lambda: info(WAITING)),
                        echo=lambda text: click.echo(text, err=True), report=lambda d: report_problems(d))
     except BuildError as exc:  # an output folder the build refuses: nothing served
         report_problems(exc.diagnostics)

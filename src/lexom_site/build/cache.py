@@ -16,6 +16,7 @@ The cache is a folder beside the output (`.lexom-site-cache/` by default):
 
     CACHEDIR.TAG            marks the folder as lexom-site's cache (and as a cache to backup tools,
                             https://bford.info/cachedir/)
+    build.lock              held by the build using the cache: a second build waits for it (`build_lock`)
 
 Nothing in it is trusted: unreadable or inconsistent entries are ignored and
 the outputs made again. Nor is a folder trusted to be a cache: a build
@@ -25,12 +26,18 @@ and deletes only files of the names it gives (`prune_pdfs`, the trash).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Iterator
+
+try:
+    import fcntl
+except ImportError:  # (not POSIX: builds are not serialised)
+    fcntl = None  # type: ignore[assignment]
 
 from ..diagnostics import BuildError, Diagnostic
 from ..files import file_intact, read_bytes, sha256, write_atomic
@@ -45,9 +52,37 @@ TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
             "# For information about cache directory tags, see https://bford.info/cachedir/\n")
 # what lexom-site writes at the top of its cache: an untagged folder holding only these is a cache of an earlier
 # version; anything else there is someone's file
-OWN_NAMES = re.compile(r"\.?((state|courses|links)-.+\.json|CACHEDIR\.TAG)(\..+)?|trash|templates|pdf"
+OWN_NAMES = re.compile(r"\.?((state|courses|links)-.+\.json|CACHEDIR\.TAG)(\..+)?|trash|templates|pdf|build\.lock"
                        r"|\.sheets-.+\.pickle")  # (with the temporary names of write_atomic)
 PDF_NAME = re.compile(r"[0-9a-f]{64}-[0-9a-f]{64}\.pdf")  # pdf/<key>-<sha256>.pdf
+
+
+LOCK = "build.lock"
+_held: set[Path] = set()  # the locks this process holds: a build called inside a build does not wait for itself
+
+
+@contextlib.contextmanager
+def build_lock(cache_dir: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """One build at a time per cache folder, and so per output folder (two builds swapping the same folder
+    would trip over each other): a second build waits for the first, after `on_wait()`."""
+    path = (cache_dir / LOCK).resolve()
+    if fcntl is None or path in _held:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "ab") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        _held.add(path)
+        try:
+            yield
+        finally:
+            _held.discard(path)
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def check_cache_dir(cache_dir: Path, root: Path, out_dir: Path) -> None:

@@ -20,12 +20,13 @@ from __future__ import annotations
 import contextlib
 import threading
 from pathlib import Path
+from typing import Callable
 
 from ..diagnostics import BuildError, Diagnostic
 from ..paths import OUTPUT_MARKER, locations
 from ..render.pdf_pool import PdfPool
 from ..render.urls import CGV_PAGE, HOME_PAGE, ROBOTS, SEARCH_PAGE, SITEMAP
-from .cache import check_cache_dir, file_stat
+from .cache import build_lock, check_cache_dir, file_stat
 from .catalogue import PrintedCatalogue
 from .checks import check_outputs
 from .context import BuildReport, Progress, Run, Timer
@@ -54,25 +55,28 @@ OUTPUTS: tuple[OutputKind, ...] = (
 
 def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress: Progress | None = None,
           jobs: int | None = None, cache_dir: Path | None = None, shard: tuple[int, int] | None = None,
-          freshness: Freshness | None = None, pool: PdfPool | None = None, strict: bool = False) -> BuildReport:
+          freshness: Freshness | None = None, pool: PdfPool | None = None, strict: bool = False,
+          waiting: Callable[[], None] | None = None) -> BuildReport:
     """Validate, then make every output that changed and publish the whole site into `out_dir`.
 
     `shard=(k, n)` makes only the PDF sheets of the k-th of n parts of the
     catalogue, into the cache, and publishes nothing (see docs/performance.md).
     `freshness`: what `check_freshness` just found, when the caller asked;
     `pool`: PDF workers the caller started already; `strict`: refuse a course
-    lacking an item Qualiopi requires (also when site.yaml says `strict: true`)."""
+    lacking an item Qualiopi requires (also when site.yaml says `strict: true`);
+    `waiting()`: called when another build uses the cache, which this one waits for."""
     timer = Timer()
     root, out_dir, cache_dir = locations(root, out_dir, cache_dir)
     check_output_dir(out_dir, root)
     check_cache_dir(cache_dir, root, out_dir)
-    if freshness is None:
-        freshness = check_freshness(root, out_dir, cache_dir, pdf=pdf, strict=strict)
-    if shard is None and freshness.done:
-        timer.lap("plan")
-        return BuildReport(out_dir, 0, 0, len(freshness.cache.outputs), timer.seconds, up_to_date=True,
-                           stages=timer.stages)
     with contextlib.ExitStack() as stack:
+        stack.enter_context(build_lock(cache_dir, waiting))  # (held already when called by build_site)
+        if freshness is None:
+            freshness = check_freshness(root, out_dir, cache_dir, pdf=pdf, strict=strict)
+        if shard is None and freshness.done:
+            timer.lap("plan")
+            return BuildReport(out_dir, 0, 0, len(freshness.cache.outputs), timer.seconds, up_to_date=True,
+                               stages=timer.stages)
         stack.callback(empty_trash(freshness.cache.trash).join)  # the outputs replaced by earlier builds
         early = None
         if shard is None and freshness.changed_courses is not None:
