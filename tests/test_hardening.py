@@ -733,3 +733,39 @@ def test_two_builds_at_once_take_turns(site: Path):
         assert all("internal error" not in text for text in errors), errors
     assert "Another build of this project is running: waiting for it to finish..." in errors[1]
     assert leftovers(site) == [] and (site / "public/index.html").is_file()
+
+
+def test_what_editors_and_systems_leave_beside_the_sources_is_not_read(site: Path):
+    """Emacs's lock (a dangling link) and backups, vim's swap file and write probe, Windows' and macOS's own files,
+    a hidden file: check, build and the published assets ignore them; a stray file of another name is still named."""
+    write_course(site, course_text())
+    courses = site / "content/courses"
+    os.symlink("user@host.1234:1700000000", courses / ".#ABC-DEF-1.md")
+    for name in ("ABC-DEF-1.md~", "#ABC-DEF-1.md#", ".ABC-DEF-1.md.swp", "4913", "Thumbs.db", ".cache.md"):
+        (courses / name).write_text("---\nbrouillon\n")
+    (site / "assets/.DS_Store").write_bytes(b"\x00\x00")
+    (site / "assets/css/site.css~").write_text("body{}")
+    (site / "templates/#base.html#").write_text("{% broken")
+    done = CliRunner().invoke(main, ["check", "--root", str(site)])
+    assert done.exit_code == 0, done.stderr
+    done = CliRunner().invoke(main, ["build", "--root", str(site), "--no-pdf"])
+    assert done.exit_code == 0, done.stderr
+    published = {str(p.relative_to(site / "public")) for p in (site / "public").rglob("*")}
+    assert not {name for name in published if name.endswith(("~", ".DS_Store"))}
+    (courses / "notes.txt").write_text("à ranger\n")
+    done = CliRunner().invoke(main, ["check", "--root", str(site)])
+    assert done.exit_code == 1
+    assert "content/courses/notes.txt: error: not a course file (course files end with .md)" in done.stderr
+
+
+def test_a_catalogue_emptied_by_mistake_is_not_published(published: Path):
+    (published / COURSE).unlink()
+    lines = build_fails(published, "--no-pdf")
+    assert lines == ["content/courses: error: there is no course file: the site would publish an empty catalogue",
+                     '  hint: add one with `lexom-site new course REF --title "…"`; to publish an empty catalogue on '
+                     "purpose, use --allow-empty"]
+    assert CliRunner().invoke(main, ["check", "--root", str(published)]).exit_code == 1
+    assert CliRunner().invoke(main, ["check", "--root", str(published), "--allow-empty"]).exit_code == 0
+    done = CliRunner().invoke(main, ["build", "--root", str(published), "--no-pdf", "--allow-empty"])
+    assert done.exit_code == 0, done.stderr
+    assert not (published / "public/formations").exists()

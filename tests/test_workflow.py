@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
 import shutil
 import signal
 import socket
@@ -273,3 +275,42 @@ def test_serve_serves_the_site_and_nothing_else(site: Path, tmp_path: Path):
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=30)
     assert "Traceback" not in err and "Exception" not in err, err
+
+
+def test_serve_keeps_watching_site_yaml_saved_by_rename_and_ignores_editor_leftovers(site: Path):
+    """Editors save by writing a new file and renaming it over the old one (twice, here), or delete and restore a
+    file: each save rebuilds. The files they leave beside (backups, locks, swap files) rebuild nothing."""
+    write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text()}")
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "lexom_site", "serve", "--root", str(site), "--port", str(port),
+                                "--no-pdf"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+
+    def version() -> int:
+        return json.loads(get(base + "/__lexom__/status"))["version"]
+
+    try:
+        wait_for(lambda: get(base + "/index.html"))
+        config = site / "site.yaml"
+        for name in ("Catalogue Un", "Catalogue Deux"):  # saved by rename, twice
+            text = config.read_text(encoding="utf-8")
+            new = site / ".site.yaml.swp"
+            new.write_text(re.sub(r"(?m)^  title: .*$", f"  title: {name}", text, count=1), encoding="utf-8")
+            os.replace(new, config)
+            wait_for(lambda: name in get(base + "/index.html"))
+        text = config.read_text(encoding="utf-8")
+        config.unlink()  # deleted, then restored
+        wait_for(lambda: json.loads(get(base + "/__lexom__/status"))["ok"] is False)
+        config.write_text(text.replace("Catalogue Deux", "Catalogue Trois"), encoding="utf-8")
+        wait_for(lambda: "Catalogue Trois" in get(base + "/index.html"))
+        time.sleep(1)
+        before = version()
+        courses = site / "content/courses"
+        for leftover in ("ABC-DEF-1.md~", "#ABC-DEF-1.md#", ".ABC-DEF-1.md.swp", "4913", "Thumbs.db"):
+            (courses / leftover).write_text("brouillon\n")
+        time.sleep(2)
+        assert version() == before  # nothing rebuilt
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=15)
+    assert "Traceback" not in err

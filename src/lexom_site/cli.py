@@ -57,8 +57,10 @@ def _jobs(value: int | None) -> int | None:
 @ROOT_OPTION
 @click.option("--strict", is_flag=True, help="A course lacking an item Qualiopi requires is an error too "
               "(see `lexom-site audit`); also when site.yaml says `strict: true`.")
+@click.option("--allow-empty", is_flag=True, help="Accept a catalogue of no course (else an error: were they all "
+              "deleted by mistake?).")
 @guarded
-def check(root: Path, strict: bool) -> None:
+def check(root: Path, strict: bool, allow_empty: bool) -> None:
     """Validate every course file and the CGV; write nothing.
 
     Prints every problem as path:line:col: error: message and exits 1 if
@@ -67,7 +69,7 @@ def check(root: Path, strict: bool) -> None:
     from .build.project import load_project
 
     try:
-        project = load_project(root, strict=strict or None)
+        project = load_project(root, strict=strict or None, allow_empty=allow_empty)
     except BuildError as exc:
         report_problems(exc.diagnostics)
         sys.exit(1)
@@ -101,9 +103,11 @@ def _shard(ctx, param, value: str | None) -> tuple[int, int] | None:
 @click.option("--shard", metavar="K/N", callback=_shard, default=None,
               help="Only make the PDF sheets of part K of N of the catalogue, into the cache; publish nothing "
                    "(to split a large build over CI jobs, see docs/performance.md).")
+@click.option("--allow-empty", is_flag=True, help="Publish a catalogue of no course (else an error: were they "
+              "all deleted by mistake?).")
 @guarded
 def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_dir: Path | None, strict: bool,
-          shard: tuple[int, int] | None) -> None:
+          shard: tuple[int, int] | None, allow_empty: bool) -> None:
     """Validate, then build the HTML site and the PDF sheets into public/.
 
     Only what changed since the last build is made again; nothing is
@@ -127,7 +131,7 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
 
     try:
         report = build_site(root, out, pdf=not no_pdf, jobs=jobs, cache_dir=cache_dir, shard=shard,
-                            progress=progress, strict=strict, waiting=lambda: info(WAITING))
+                            progress=progress, strict=strict, waiting=lambda: info(WAITING), allow_empty=allow_empty)
     except BuildError as exc:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 CONFIG_FILE = "site.yaml"
@@ -36,3 +37,22 @@ def locations(root: Path, out_dir: Path | None = None, cache_dir: Path | None = 
     root = root.resolve()
     out_dir = (out_dir or root / OUTPUT_DIR).resolve()
     return root, out_dir, (cache_dir or out_dir.parent / CACHE_DIR).resolve()
+
+
+_LEFT_BY_TOOLS = {"4913", "Thumbs.db", "desktop.ini", "Icon\r"}  # vim's write probe; Windows' and macOS's own files
+
+
+def ignored(name: str) -> bool:
+    """A file name no command reads, publishes or watches: what editors and systems leave beside the sources —
+    hidden files (`.name`, Emacs's `.#name` lock, `.DS_Store`, vim's `.name.swp`), Emacs's `#name#` and backups
+    `name~`, vim's `4913` probe, `Thumbs.db`, `desktop.ini` (docs/content-format.md, « Files and folders »)."""
+    return name.startswith((".", "#")) or name.endswith("~") or name in _LEFT_BY_TOOLS
+
+
+def visible_files(folder: Path) -> list[Path]:
+    """The files below `folder` that the build reads (none below an ignored folder), in a set order."""
+    found = []
+    for base, folders, names in os.walk(folder):
+        folders[:] = sorted(f for f in folders if not ignored(f))
+        found += [Path(base, name) for name in sorted(names) if not ignored(name)]
+    return found

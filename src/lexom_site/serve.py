@@ -27,7 +27,7 @@ from typing import Callable
 
 from .build.staging import check_output_dir
 from .diagnostics import BuildError, Diagnostic
-from .paths import CONFIG_FILE, INPUT_DIRS
+from .paths import CONFIG_FILE, INPUT_DIRS, ignored
 
 STATUS_PATH = "/__lexom__/status"
 
@@ -145,6 +145,15 @@ class Server(http.server.ThreadingHTTPServer):
         pass
 
 
+def _identity(path: Path) -> tuple[int, int, int] | None:
+    """What tells that a file changed, or was replaced or removed: inode, size, modification time."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
 def serve(root: Path, out_dir: Path, port: int, rebuild: Callable[[], None],
           echo: Callable[[str], None], report: Callable[[list[Diagnostic]], None],
           stop: threading.Event | None = None) -> None:
@@ -182,11 +191,19 @@ def serve(root: Path, out_dir: Path, port: int, rebuild: Callable[[], None],
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     echo(f"Serving {out_dir} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
-    watched = [str(p) for p in (*(root / folder for folder in INPUT_DIRS), root / CONFIG_FILE)
-               if p.exists()]
+    # the input folders are watched; site.yaml is looked at on every wake-up: an editor that saves by writing a
+    # new file and renaming it over the old one leaves a watch on the file itself watching nothing
+    watched = [str(root / folder) for folder in INPUT_DIRS if (root / folder).is_dir()]
+    config = root / CONFIG_FILE
+    seen = _identity(config)
     try:
-        for _ in watchfiles.watch(*watched, stop_event=stop, debounce=300, raise_interrupt=False):
-            build_now()
+        for changes in watchfiles.watch(*watched, stop_event=stop, debounce=300, raise_interrupt=False,
+                                        watch_filter=lambda change, path: not ignored(os.path.basename(path)),
+                                        rust_timeout=400, yield_on_timeout=True):
+            now = _identity(config)
+            if changes or now != seen:
+                seen = now
+                build_now()
     except KeyboardInterrupt:
         pass
     finally:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def build_site(root: Path, out_dir: Path | None = None, *, pdf: bool = True, jobs: int | None = None,
                cache_dir: Path | None = None, shard: tuple[int, int] | None = None,
                progress: Callable[[str, int, int], None] | None = None, strict: bool = False,
-               waiting: Callable[[], None] | None = None) -> BuildReport:
+               waiting: Callable[[], None] | None = None, allow_empty: bool = False) -> BuildReport:
     """`lexom-site build`: the cheap up-to-date check first (nothing else is
     loaded when nothing changed), then the PDF workers, started before the
     build's own modules are even imported (loading WeasyPrint in them is the
@@ -51,4 +51,4 @@ def build_site(root: Path, out_dir: Path | None = None, *, pdf: bool = True, job
         from .pipeline import build
 
         return build(root, out_dir, pdf=pdf, progress=progress, jobs=jobs, cache_dir=cache_dir, shard=shard,
-                     freshness=freshness, pool=pool, strict=strict)
+                     freshness=freshness, pool=pool, strict=strict, waiting=waiting, allow_empty=allow_empty)

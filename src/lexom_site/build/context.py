@@ -80,6 +80,7 @@ class Run:
     timer: Timer
     pdf: bool = True
     strict: bool = False  # refuse courses lacking an item Qualiopi requires (besides site.yaml's `strict`)
+    allow_empty: bool = False  # publish a catalogue of no course (else refused: deleted by mistake?)
     jobs: int | None = None
     progress: Progress | None = None
     pool: PdfPool | None = None

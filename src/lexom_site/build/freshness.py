@@ -11,12 +11,13 @@ many PDF workers as sheets to make).
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
 from ..files import file_intact, read_bytes, sha256
-from ..paths import CONFIG_FILE, COURSES_DIR, INPUT_DIRS, OUTPUT_MARKER, locations
+from ..paths import CONFIG_FILE, COURSES_DIR, INPUT_DIRS, OUTPUT_MARKER, locations, visible_files
 from .cache import BuildCache
 from .keys import code_key, combine
 
@@ -27,12 +28,14 @@ def _input_digests(root: Path) -> list[tuple[str, str]]:
     """(path relative to the project, SHA-256) of every input file, in a set order."""
     digests = []
     for folder in INPUT_DIRS:
-        for base, folders, names in os.walk(root / folder):
-            folders.sort()
-            for name in sorted(names):
-                path = os.path.join(base, name)
-                data = b"symbolic link" if os.path.islink(path) else read_bytes(path)
-                digests.append((Path(os.path.relpath(path, root)).as_posix(), sha256(data or b"")))
+        for path in visible_files(root / folder):
+            if os.path.islink(path):
+                data = b"symbolic link"
+            elif not stat.S_ISREG(os.stat(path).st_mode):  # (a pipe would never end: the build reports it)
+                data = b"not a regular file"
+            else:
+                data = read_bytes(path)
+            digests.append((Path(os.path.relpath(path, root)).as_posix(), sha256(data or b"")))
     digests.append((CONFIG_FILE, sha256(read_bytes(root / CONFIG_FILE) or b"")))
     return digests
 

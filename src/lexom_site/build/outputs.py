@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from ..diagnostics import BuildError, Diagnostic
 from ..files import file_digest, sha256
-from ..paths import CONFIG_FILE
+from ..paths import CONFIG_FILE, visible_files
 from .keys import code_key, combine, template_keys
 
 if TYPE_CHECKING:
@@ -65,7 +65,8 @@ class OutputKind:
 
 
 def files_under(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+    """The files of `folder` the build reads (not what editors and systems leave there: paths.ignored)."""
+    return [p for p in visible_files(folder) if p.is_file()] if folder.is_dir() else []
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,7 @@ OUTPUTS: tuple[OutputKind, ...] = (
 def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress: Progress | None = None,
           jobs: int | None = None, cache_dir: Path | None = None, shard: tuple[int, int] | None = None,
           freshness: Freshness | None = None, pool: PdfPool | None = None, strict: bool = False,
-          waiting: Callable[[], None] | None = None) -> BuildReport:
+          waiting: Callable[[], None] | None = None, allow_empty: bool = False) -> BuildReport:
     """Validate, then make every output that changed and publish the whole site into `out_dir`.
 
     `shard=(k, n)` makes only the PDF sheets of the k-th of n parts of the
@@ -64,7 +64,8 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
     `freshness`: what `check_freshness` just found, when the caller asked;
     `pool`: PDF workers the caller started already; `strict`: refuse a course
     lacking an item Qualiopi requires (also when site.yaml says `strict: true`);
-    `waiting()`: called when another build uses the cache, which this one waits for."""
+    `waiting()`: called when another build uses the cache, which this one waits for; `allow_empty`: publish a
+    catalogue of no course (else refused)."""
     timer = Timer()
     root, out_dir, cache_dir = locations(root, out_dir, cache_dir)
     check_output_dir(out_dir, root)
@@ -86,7 +87,7 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
         if pdf and pool is None:  # started now: the workers load WeasyPrint while the sources are read
             pool = stack.enter_context(PdfPool(jobs, cache_dir, start=freshness.sheets))
         run = Run(root, out_dir, freshness, stack.enter_context(Staging(out_dir)), stack, timer, pdf=pdf, jobs=jobs,
-                  progress=progress, pool=pool, early=early, strict=strict)
+                  progress=progress, pool=pool, early=early, strict=strict, allow_empty=allow_empty)
         return _build(run) if shard is None else _build_shard(run, shard)
 
 
@@ -127,7 +128,8 @@ def load(run: Run, *, pages: bool) -> None:
     """Read and validate every source (`pages`: the check workers also render
     the page of each course they read, into the new site)."""
     run.project = load_project(run.root, run.jobs, run.cache, pages_into=run.staging if pages else None,
-                               input_digests=run.freshness.digests, strict=run.strict or None)
+                               input_digests=run.freshness.digests, strict=run.strict or None,
+                               allow_empty=run.allow_empty)
     if run.pool is not None:
         run.pool.configure(run.project.config, run.project.cgv)
 

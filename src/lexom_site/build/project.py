@@ -50,10 +50,12 @@ class Project:
 
 def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None = None,
                  reader: Reader | None = None, pages_into: Staging | None = None,
-                 input_digests: dict[str, str] | None = None, strict: bool | None = None) -> Project:
+                 input_digests: dict[str, str] | None = None, strict: bool | None = None,
+                 allow_empty: bool = False) -> Project:
     """Read and validate every source; raise BuildError with all problems.
     `strict` (default: site.yaml's `strict`): a course lacking an item
     Qualiopi requires is a problem too (see inputs/completeness.py).
+    No course file at all is a problem too, unless `allow_empty`.
 
     Course files are read, parsed and linted one by one, in parallel worker
     processes for a large catalogue (`jobs`: how many; default all cores).
@@ -123,6 +125,11 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
                 valid[path.name] = {"sha256": digests[course.ref], "key": validity, "course": course_to_json(course)}
     diagnostics += lint_project(config, cgv, reader, skip_courses=True, linter=linter)
     diagnostics = list(dict.fromkeys(diagnostics))  # a file unreadable for two stages is reported once
+    if not paths and config.courses_dir.is_dir() and not allow_empty:  # (all deleted by mistake?)
+        diagnostics.append(Diagnostic(display_path(config.courses_dir, config.root), 0, 0,
+                                      "there is no course file: the site would publish an empty catalogue",
+                                      hint="add one with `lexom-site new course REF --title \"…\"`; to publish an "
+                                      "empty catalogue on purpose, use --allow-empty"))
     if not any(d.is_error for d in diagnostics) and (config.strict if strict is None else strict):
         diagnostics += completeness_problems(tuple(courses), config)
     if any(d.is_error for d in diagnostics) or cgv is None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..diagnostics import Diagnostic, display_path
+from ..paths import ignored
 from .config import SiteConfig
 from .course import Course, parse_course
 from .french import format_number
@@ -38,13 +39,14 @@ def course_paths(config: SiteConfig) -> tuple[list[Path], list[Diagnostic]]:
     paths, diagnostics = [], []
     for path in sorted(courses_dir.iterdir()):
         shown = display_path(path, config.root)
+        if ignored(path.name):  # what editors and systems leave (backups, locks, swap files): not a course
+            continue
         if path.is_dir() and not path.is_symlink():
             diagnostics.append(Diagnostic(shown, 0, 0, "sub-folders are not read in content/courses/",
                                           hint="keep every course file directly in content/courses/"))
         elif path.suffix != ".md":
-            if not path.name.startswith("."):
-                diagnostics.append(Diagnostic(shown, 0, 0, "not a course file (course files end with .md)",
-                                              hint="rename it to REF.md or move it out of content/courses/"))
+            diagnostics.append(Diagnostic(shown, 0, 0, "not a course file (course files end with .md)",
+                                          hint="rename it to REF.md or move it out of content/courses/"))
         else:
             paths.append(path)
     return paths, diagnostics

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostic, display_path
+from ..paths import visible_files
 from ..inputs.config import SiteConfig
 from ..inputs.source import Reader, read_source
 from .cgv import Cgv
@@ -102,8 +103,8 @@ def lint_inputs(config: SiteConfig, reader: Reader = read_source, *, skip_course
     for folder, kind in ((config.content_dir, "content"), (config.templates_dir, "template")):
         if not folder.is_dir():
             continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_dir() or path.name.startswith(".") or path.suffix.lower() not in TEXT_SUFFIXES:
+        for path in visible_files(folder):
+            if path.is_dir() or path.suffix.lower() not in TEXT_SUFFIXES:
                 continue  # images and other binary files hold no text to lint
             is_course = path.parent == config.courses_dir
             if is_course and skip_courses:
