@@ -8,6 +8,7 @@ traceback, and the previous public/ left byte for byte as it was.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import signal
@@ -769,3 +770,65 @@ def test_a_catalogue_emptied_by_mistake_is_not_published(published: Path):
     done = CliRunner().invoke(main, ["build", "--root", str(published), "--no-pdf", "--allow-empty"])
     assert done.exit_code == 0, done.stderr
     assert not (published / "public/formations").exists()
+
+
+@pytest.mark.parametrize("address", ["https://www.lexom.fr/a&b/", "https://www.lexom.fr/'x'/", 'https://www.lexom.fr/"/',
+                                     "https://www.lexom.fr/<script>/", "https://www.lexom.fr", "javascript:alert(1)//",
+                                     "https://www.lexom.fr/a b/"])
+def test_the_site_address_is_an_absolute_http_address(site: Path, address: str):
+    """It is printed in every page, the sitemap, robots.txt and the PDFs: nothing in it may need escaping."""
+    write_course(site, course_text())
+    config = site / "site.yaml"
+    text = config.read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row.startswith("  base_url:"))
+    config.write_text(text.replace("base_url: https://www.lexom.fr/", f"base_url: {json.dumps(address)}"),
+                      encoding="utf-8")
+    lines = build_fails(site, "--no-pdf")
+    assert lines[0].startswith(f"site.yaml:{line}:13: error: 'base_url' '{address}' is not in the expected form")
+    assert lines[1] == "  hint: write it like https://www.lexom.fr/ (http or https, a host name, ending with '/')"
+
+
+def test_a_full_disk_is_said_plainly_and_the_site_stays_as_it_was(site: Path, tmp_path: Path):
+    """No space left (or a quota, a read-only disk): not « internal error », but what happened, exit 1, and the
+    previous site intact."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(disk)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a small file system")
+    try:
+        write_course(site, course_text())
+        command = [sys.executable, "-m", "lexom_site", "build", "--root", str(site), "--no-pdf", "--out",
+                   str(disk / "public"), "--cache-dir", str(disk / "cache")]
+        assert subprocess.run(command, capture_output=True).returncode == 0
+        before = snapshot(disk / "public")
+        free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
+        (disk / "filler").write_bytes(b"\0" * max(0, free - 16_384))
+        path = site / COURSE
+        path.write_text(path.read_text(encoding="utf-8").replace("- Objectifs", "- Objectifs\n" + "- Point\n" * 2000),
+                        encoding="utf-8")
+        done = subprocess.run(command, capture_output=True, text=True)
+        assert done.returncode == 1, done.stderr
+        assert "No space left on device. The command stopped; what it was writing was not written, and the " \
+               "previous site is as it was." in done.stderr
+        assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+        assert snapshot(disk / "public") == before
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+def test_yaml_keys_that_are_not_names_are_errors_at_their_line(site: Path):
+    """YAML allows a list or a mapping as a key (`? [a, b]`): no field is one; said at the line, not a crash."""
+    write_course(site, course_text().replace("\nupdated:", "\n? [a, b]\n: x\nupdated:"))
+    config = site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "? {a: b}\n: x\n", encoding="utf-8")
+    line = len(config.read_text(encoding="utf-8").splitlines()) - 1
+    done = CliRunner().invoke(main, ["check", "--root", str(site)])
+    assert done.exit_code == 1
+    assert f"site.yaml:{line}:3: error: a field name must be a plain name, not a list or a mapping" in done.stderr
+    config.write_text(config.read_text(encoding="utf-8").replace("? {a: b}\n: x\n", ""), encoding="utf-8")
+    line = (site / COURSE).read_text(encoding="utf-8").splitlines().index("? [a, b]") + 1
+    done = CliRunner().invoke(main, ["check", "--root", str(site)])
+    assert done.stderr.splitlines()[0] == f"{COURSE}:{line}:3: error: a field name must be a plain name, not a list " \
+        "or a mapping"
+    assert "1 error found" in done.stderr  # (not also an unknown field)

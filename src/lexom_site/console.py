@@ -8,6 +8,7 @@ plain sentence (3), never a traceback.
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
 import signal
@@ -58,6 +59,19 @@ def interrupted_by(*signals: signal.Signals) -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+def _internal_error(exc: Exception) -> None:
+    if os.environ.get("LEXOM_SITE_DEBUG"):
+        raise exc
+    click.echo(f"lexom-site: internal error ({type(exc).__name__}: {exc}); nothing was written.\n"
+               "  Please report it with the command you ran; LEXOM_SITE_DEBUG=1 shows the details.", err=True)
+    sys.exit(3)
+
+
+# errors of the storage, not of the program: the disk is full, a quota is reached, it is read-only, a folder
+# may not be written (the command says so and exits 1, rather than report an internal error)
+STORAGE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
+
+
 def guarded(command: Callable) -> Callable:
     """No traceback for an editor: Ctrl-C and unexpected errors end with a
     plain message and a documented exit status (130 and 3)."""
@@ -73,12 +87,16 @@ def guarded(command: Callable) -> Callable:
         except BrokenPipeError:  # the reader of the output stopped reading (`| head`): not an error of ours
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(141)
+        except OSError as exc:
+            if exc.errno not in STORAGE_ERRORS:  # (a bug of ours: below)
+                _internal_error(exc)
+            # not a bug: the disk is full, read-only or not ours; every file is written whole or not at all
+            where = f" ({exc.filename})" if exc.filename else ""
+            click.echo(f"lexom-site: cannot write{where}: {exc.strerror}. The command stopped; what it was writing "
+                       "was not written, and the previous site is as it was.", err=True)
+            sys.exit(1)
         except Exception as exc:  # a bug of ours, not a content error
-            if os.environ.get("LEXOM_SITE_DEBUG"):
-                raise
-            click.echo(f"lexom-site: internal error ({type(exc).__name__}: {exc}); nothing was written.\n"
-                       "  Please report it with the command you ran; LEXOM_SITE_DEBUG=1 shows the details.", err=True)
-            sys.exit(3)
+            _internal_error(exc)
 
     return wrapper
 

@@ -27,11 +27,17 @@ _KNOWN = {spec.name: spec for spec in KNOWN_FACTS}
 
 FACT_NAME = r"[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*"
 
+# the site's public address: printed in pages, the sitemap, robots.txt and the PDFs, so nothing there may need
+# escaping: http(s), a host name, an optional port, path segments of unreserved or %-encoded characters, a final /
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_SEGMENT = r"(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+"
+BASE_URL = rf"https?://{_LABEL}(?:\.{_LABEL})*(?::[0-9]{{1,5}})?/(?:{_SEGMENT}/)*"
+
 SITE_FIELDS = (
     Field("title", Text(max_length=200), "site title, shown on every page", example="Catalogue des formations LEXOM"),
     Field(
         "base_url",
-        Pattern(regex=r"https://[a-z0-9.-]+(?::[0-9]+)?(?:/[^\s]*)?/", example="https://www.lexom.fr/"),
+        Pattern(regex=BASE_URL, example="https://www.lexom.fr/ (http or https, a host name, ending with '/')"),
         "public address of the site, ending with '/'",
         example="https://www.lexom.fr/",
     ),

@@ -66,8 +66,10 @@ def read_fields(node: yaml.Node | None, fields: tuple[Field, ...], what: str
                                       form="plain")]
     by_name = {f.name: f for f in fields}
     for key_node, value_node in node.value:
-        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-        spec = by_name.get(key) if key is not None else None
+        if not isinstance(key_node, yaml.ScalarNode):  # (reported when the YAML was composed)
+            continue
+        key = key_node.value
+        spec = by_name.get(key)
         if spec is None:
             close = difflib.get_close_matches(str(key), list(by_name), n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(by_name)

@@ -324,20 +324,18 @@ def _check_duplicate_keys(node: yaml.Node, path: str, first_line: int, out: list
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                line = key.start_mark.line + first_line
-                if key.value in seen:
-                    out.append(
-                        Diagnostic(
-                            path,
-                            line,
-                            key.start_mark.column + 1,
-                            f"'{key.value}' is given twice (first on line {seen[key.value]}, again on line {line})",
-                            hint="keep one of the two lines",
-                        )
-                    )
-                else:
-                    seen[key.value] = line
+            if not isinstance(key, yaml.ScalarNode):  # `? [a, b]` or `{a: b}: x`: YAML allows it, no field is so
+                out.append(Diagnostic(path, key.start_mark.line + first_line, key.start_mark.column + 1,
+                                      "a field name must be a plain name, not a list or a mapping",
+                                      hint="write 'name: value', one field per line"))
+                continue
+            line = key.start_mark.line + first_line
+            if key.value in seen:
+                out.append(Diagnostic(path, line, key.start_mark.column + 1,
+                                      f"'{key.value}' is given twice (first on line {seen[key.value]}, again on line "
+                                      f"{line})", hint="keep one of the two lines"))
+            else:
+                seen[key.value] = line
             _check_duplicate_keys(value, path, first_line, out)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
