@@ -832,3 +832,38 @@ def test_yaml_keys_that_are_not_names_are_errors_at_their_line(site: Path):
     assert done.stderr.splitlines()[0] == f"{COURSE}:{line}:3: error: a field name must be a plain name, not a list " \
         "or a mapping"
     assert "1 error found" in done.stderr  # (not also an unknown field)
+
+
+def test_characters_the_pdfs_cannot_print_or_no_one_sees_are_refused_by_check_at_their_place(site: Path):
+    """What check accepts, the build prints: a character the fonts cannot draw (a check mark, Chinese, a private-use
+    bullet) is an error at its line and column, not a build failure blamed on a template; invisible characters
+    (controls, separators, bidirectional overrides, zero-width) too, and a line separator does not shift the lines
+    after it."""
+    text = course_text(title="title: Excel ✓ débutant").replace("- Tableau de bord", "- Tableau 中文 de bord\uf0b7")
+    write_course(site, text)
+    lines = text.splitlines()
+    title = next(n for n, line in enumerate(lines, 1) if line.startswith("title:"))
+    bullet = next(n for n, line in enumerate(lines, 1) if "中文" in line)
+    done = CliRunner().invoke(main, ["check", "--root", str(site)])
+    assert done.exit_code == 1
+    assert done.stderr.splitlines()[:4] == [
+        f"{COURSE}:{title}:14: error: « ✓ » (U+2713) cannot be printed: the PDF fonts have no such character",
+        "  hint: replace it by a letter or a sign of the French keyboard, or say it in words",
+        f"{COURSE}:{bullet}:11: error: « 中 » (U+4E2D) cannot be printed: the PDF fonts have no such character",
+        "  hint: replace it by a letter or a sign of the French keyboard, or say it in words"]
+
+    for char, what in (("\u2028", "a line separator"), ("\x85", "a line break for YAML (NEL)"),
+                       ("\x1b", "an invisible control character"), ("\x0c", "an invisible control character"),
+                       ("\u202e", "a right-to-left override"), ("\u200b", "a zero-width space"),
+                       ("\ufffe", "an invisible character")):
+        bad = course_text(title=f"title: Piloter{char} un projet").replace("- Objectifs", f"- Obj{char}ectifs")
+        write_course(site, bad)
+        rows = bad.split("\n")
+        title = next(n for n, line in enumerate(rows, 1) if line.startswith("title:"))
+        bullet = next(n for n, line in enumerate(rows, 1) if line.startswith(f"- Obj{char}"))
+        done = CliRunner().invoke(main, ["check", "--root", str(site)])
+        assert done.exit_code == 1, repr(char)
+        code = f"U+{ord(char):04X}"
+        errors = [line for line in done.stderr.splitlines() if ": error: " in line]
+        assert errors == [f"{COURSE}:{title}:15: error: contains {what} ({code})",
+                          f"{COURSE}:{bullet}:6: error: contains {what} ({code})"], repr(char)

@@ -122,7 +122,37 @@ def decode_source(data: bytes, shown_as: str) -> tuple[Source | None, list[Diagn
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         return None, [Diagnostic(shown_as, line, 0, "file contains a NUL character", hint="is this a text file?")]
-    return Source(shown_as, unicodedata.normalize("NFC", text), digest), []
+    text = unicodedata.normalize("NFC", text)
+    invisible = _invisible_characters(text, shown_as)
+    if invisible:  # (every one of them, at its place: the file is read no further until they are gone)
+        return None, invisible
+    return Source(shown_as, text, digest), []
+
+
+# Characters a file may hold that no one sees, or that break lines for YAML (and for some editors) but not for
+# the others: control characters (tab and line feed aside; NEL, a line break to YAML), Unicode line and paragraph
+# separators, bidirectional overrides and marks, zero-width characters, noncharacters. Each is an error at its
+# line and column (counted in line feeds: a separator does not move the lines after it).
+_INVISIBLE = re.compile("[\x01-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
+                        "\ufeff\ufffe\uffff]")
+_INVISIBLE_NAMES = {0x85: "a line break for YAML (NEL)", 0x2028: "a line separator", 0x2029: "a paragraph separator",
+                    0xFEFF: "a byte order mark", 0x200B: "a zero-width space", 0x200D: "a zero-width joiner",
+                    0x202E: "a right-to-left override", 0x202D: "a left-to-right override"}
+
+
+def _invisible_characters(text: str, shown_as: str) -> list[Diagnostic]:
+    found = []
+    for match in _INVISIBLE.finditer(text):
+        start = match.start()
+        line = text.count("\n", 0, start) + 1
+        col = start - (text.rfind("\n", 0, start) + 1) + 1
+        code = ord(match.group())
+        what = _INVISIBLE_NAMES.get(code, "an invisible control character" if code < 0xA0 else
+                                    "an invisible character")
+        found.append(Diagnostic(shown_as, line, col, f"contains {what} (U+{code:04X})",
+                                hint="delete it and retype the text around it; it was probably pasted from "
+                                "another program"))
+    return found
 
 
 def decode_lenient(data: bytes) -> str:

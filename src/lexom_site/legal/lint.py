@@ -30,6 +30,7 @@ from .lint_copies import CopyRule
 from .lint_facts import AmountRule, EmailRule, HostRule, NameRule, PhraseRule, UrlRule
 from .lint_law import contract_law
 from .lint_marks import DeclarationRule, QualiopiMarkRule
+from .lint_print import PrintableRule
 from .lint_rule import FileRule, Finding, LintFile, LintText
 from .lint_structure import check_structure
 
@@ -40,6 +41,7 @@ __all__ = ["CGV_RULES", "FILE_RULES", "FileRule", "Finding", "LintFile", "LintTe
 # (docs/legal-lint.md, "Adding a rule"). The findings of a file that fall at the same offset
 # are reported in this order (within their group, see lint_rule.py).
 FILE_RULES: tuple[type[FileRule], ...] = (
+    PrintableRule,  # characters the PDF fonts cannot draw (lint_print.py)
     CopyRule,  # copies of the CGV (lint_copies.py)
     EmailRule, UrlRule, HostRule, NameRule, PhraseRule,  # facts declared once (lint_facts.py)
     AmountRule,  # amounts declared once (lint_facts.py)
