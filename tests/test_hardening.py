@@ -248,7 +248,7 @@ def test_10_11_dropped_links_and_local_files_are_reported(published: Path):
         "project, not to a web address",
         "  hint: link to a web address (https://...) instead",
         f"{COURSE}:34:3: error: image 'assets/logo.png' is not allowed in a course file",
-        "  hint: course sheets hold text only; pictures belong to the templates and assets/",
+        "  hint: it holds text only; pictures belong to the templates and assets/",
         f"{COURSE}:35:3: error: link to 'programme.pdf' is not allowed: it points to a local file, not to a web "
         "address",
         "  hint: link to a web address (https://...) instead",
@@ -867,3 +867,27 @@ def test_characters_the_pdfs_cannot_print_or_no_one_sees_are_refused_by_check_at
         errors = [line for line in done.stderr.splitlines() if ": error: " in line]
         assert errors == [f"{COURSE}:{title}:15: error: contains {what} ({code})",
                           f"{COURSE}:{bullet}:6: error: contains {what} ({code})"], repr(char)
+
+
+def test_the_cgv_carries_no_picture_and_links_only_to_web_or_mail_addresses(site: Path):
+    """In its text or through a fact's value: refused at cgv.md's line, before the CGV page (--no-pdf) would show a
+    picture from another site or the build fail on it."""
+    write_course(site, course_text())
+    cgv = site / "content/legal/cgv.md"
+    original = cgv.read_text(encoding="utf-8")
+    anchor = "En passant la commande d'une formation"
+    text = original.replace(anchor, "![logo](https://tracker.example/pixel.png) [voir](file:///etc/passwd) "
+                            "[x](data:text/html,hi) {{ mediator_logo }} " + anchor, 1)
+    cgv.write_text(text, encoding="utf-8")
+    config = site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "facts:\n", "facts:\n  mediator_logo: \"![m](http://example.org/m.png)\"\n", 1), encoding="utf-8")
+    line = text.splitlines().index(next(row for row in text.splitlines() if anchor in row)) + 1
+    for extra in ([], ["--no-pdf"]):
+        lines = build_fails(site, *extra)
+        errors = [row for row in lines if ": error: " in row and " is not allowed" in row]
+        assert errors == [
+            f"content/legal/cgv.md:{line}:1: error: image 'https://tracker.example/pixel.png' is not allowed in the CGV",
+            f"content/legal/cgv.md:{line}:44: error: link to 'file:///etc/passwd' is not allowed: it would be dropped",
+            f"content/legal/cgv.md:{line}:71: error: link to 'data:text/html,hi' is not allowed: it would be dropped",
+            f"content/legal/cgv.md:{line}:94: error: image 'http://example.org/m.png' is not allowed in the CGV"], extra

@@ -179,8 +179,9 @@ class LinkProblem:
     hint: str
 
 
-def link_problems(line: str) -> list[LinkProblem]:
-    """Links and images of one source line that the outputs would not carry faithfully.
+def link_problems(line: str, where: str = "a course file") -> list[LinkProblem]:
+    """Links and images of one source line that the outputs would not carry faithfully (`where`: the kind of
+    file, for the messages).
 
     CommonMark silently turns a link it finds unsafe (javascript:, data:...)
     into plain text; here every such link is reported instead."""
@@ -192,8 +193,8 @@ def link_problems(line: str) -> list[LinkProblem]:
         col = match.start() + 1
         scheme = target.split(":", 1)[0].lower() if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", target) else ""
         if match["image"]:
-            problems.append(LinkProblem(col, f"image '{target}' is not allowed in a course file",
-                                        "course sheets hold text only; pictures belong to the templates and assets/"))
+            problems.append(LinkProblem(col, f"image '{target}' is not allowed in {where}",
+                                        "it holds text only; pictures belong to the templates and assets/"))
         elif scheme and scheme not in SAFE_SCHEMES:
             problems.append(LinkProblem(col, f"link to '{target}' is not allowed: it would be dropped",
                                         "links may point to https://, http://, mailto: or tel: addresses"))

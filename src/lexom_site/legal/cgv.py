@@ -14,7 +14,7 @@ from typing import Mapping
 from ..diagnostics import BuildError, Diagnostic, display_path
 from ..inputs.config import FACT_NAME, SiteConfig
 from ..inputs.french import format_date
-from ..inputs.markdown import block_tree, inline_text, plain_block, plain_inline
+from ..inputs.markdown import block_tree, inline_text, link_problems, plain_block, plain_inline
 from ..inputs.schema import Date, Field, Text, parse_mapping
 from ..inputs.source import Reader, Source, compose_yaml, read_source, split_front_matter
 
@@ -102,6 +102,11 @@ def parse_cgv(source: Source, facts: Mapping[str, str]) -> tuple[Cgv | None, lis
     diagnostics += found
     clauses, found = _split_clauses(body, source.path, front.body_line)
     diagnostics += found
+    # no picture, and links only to web or mail addresses: in the text, or brought by a fact's value (the line
+    # is the one where the fact is named)
+    for number, line in [(parsed.lines.get("title", 1), title), *enumerate(body.split("\n"), front.body_line)]:
+        for problem in link_problems(line, "the CGV"):
+            diagnostics.append(Diagnostic(source.path, number, problem.col, problem.message, hint=problem.hint))
     if diagnostics:
         return None, diagnostics
     return Cgv(source.path, title, parsed.values["version"], parsed.values["effective_date"], clauses), []
