@@ -891,3 +891,28 @@ def test_the_cgv_carries_no_picture_and_links_only_to_web_or_mail_addresses(site
             f"content/legal/cgv.md:{line}:44: error: link to 'file:///etc/passwd' is not allowed: it would be dropped",
             f"content/legal/cgv.md:{line}:71: error: link to 'data:text/html,hi' is not allowed: it would be dropped",
             f"content/legal/cgv.md:{line}:94: error: image 'http://example.org/m.png' is not allowed in the CGV"], extra
+
+
+def test_long_words_and_addresses_stay_on_the_page_and_are_never_hyphenated(site: Path):
+    """A 3,000-character word is broken to stay on the page, with nothing added; an address in the text or in a
+    link is broken without the hyphen a reader would copy with it."""
+    import pypdf
+    import pypdfium2 as pdfium
+
+    word = "".join(chr(ord("a") + (n * 7) % 26) for n in range(3000))
+    url = "https://www.exemple-de-formation.fr/programmes/developpement/communication-interpersonnelle/" \
+          "fiche-detaillee-et-modalites-dinscription.html"
+    write_course(site, course_text().replace("- Tableau de bord", f"- {word}\n- Voir {url} et <{url}>"))
+    assert CliRunner().invoke(main, ["build", "--root", str(site)]).exit_code == 0
+    path = site / "public/pdf/ABC-DEF-1.pdf"
+    document = pdfium.PdfDocument(path)
+    try:  # only what is drawn on the page (a word running off it would not be there)
+        on_pages = "".join(page.get_textpage().get_text_bounded(left=0, bottom=0, right=page.get_width(),
+                                                                top=page.get_height()) for page in document)
+    finally:
+        document.close()
+    assert word[-40:] in on_pages.replace("\x02", "").replace("\r\n", "")  # (the end of it too)
+    # the glyphs drawn, as the content says (pdfium would hide a hyphen the layout added)
+    drawn = "".join(page.extract_text() for page in pypdf.PdfReader(path).pages).replace("\n", "")
+    assert word in drawn  # every letter, nothing inserted
+    assert drawn.count(url) == 2  # as text and as a link, whole

@@ -25,6 +25,10 @@ from .metadata import catalogue_jsonld, course_description, course_jsonld, plain
 from .urls import absolute_url, category_anchor, course_page_path
 
 _BARE_URL = re.compile(r'<a href="(?:mailto:)?([^"]*)">\1</a>')
+_TAG = re.compile(r"(<[^>]*>)")
+# what is never hyphenated: addresses (web and mail), and strings too long to be words (a code, a reference)
+_ADDRESS = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+                      r"\.[A-Za-z]{2,}|(?<![^\s(«\"'])[^\s<>]{40,}")
 
 
 def make_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Environment:
@@ -63,7 +67,20 @@ def make_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> ji
 
 def _mark_bare_urls(rendered: str) -> str:
     """`<https://x>` links, whose text is their address, get class="url": the
-    print stylesheet shows the address of the other links after their text."""
+    print stylesheet shows the address of the other links after their text.
+    Addresses written as plain text (not links), and strings too long to be
+    words, are put in a span of class "url": the PDF stylesheets break them
+    without hyphens (a reader copying one from a PDF gets the address, not one
+    with a hyphen added)."""
+    if "://" in rendered or "@" in rendered or len(rendered) >= 40:
+        out, in_link = [], False
+        for part in _TAG.split(rendered):
+            if part.startswith("<"):
+                in_link = part.startswith("<a ") or (in_link and part != "</a>")
+                out.append(part)
+            else:  # (a link's own text is marked below, with the link)
+                out.append(part if in_link else _ADDRESS.sub(r'<span class="url">\g<0></span>', part))
+        rendered = "".join(out)
     if "<a " not in rendered:
         return rendered
     return _BARE_URL.sub(lambda m: m.group(0).replace("<a ", '<a class="url" ', 1), rendered)
