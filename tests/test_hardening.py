@@ -916,3 +916,16 @@ def test_long_words_and_addresses_stay_on_the_page_and_are_never_hyphenated(site
     drawn = "".join(page.extract_text() for page in pypdf.PdfReader(path).pages).replace("\n", "")
     assert word in drawn  # every letter, nothing inserted
     assert drawn.count(url) == 2  # as text and as a link, whole
+
+
+@pytest.mark.parametrize("css", [".cgv p { color: #fff; }", ".cgv p { font-size: 0.5pt; }", ".cgv p { opacity: 0.1; }",
+                                 ".cgv p { color: #f4f4f4; }"])
+def test_a_cgv_the_reader_cannot_see_fails_the_build(site: Path, css: str):
+    """The CGV must come out word for word and be seen: text hidden by a stylesheet (white, tiny, transparent,
+    too pale) counts as missing, and nothing is published."""
+    write_course(site, course_text())
+    stylesheet = site / "assets/css/pdf.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + f"\n{css}\n", encoding="utf-8")
+    lines = build_fails(site)
+    assert any(line.startswith("templates/pdf/cgv.html: error: in the CGV pages of the PDF sheets: ") for line in lines)
+    assert any("no smaller than 6 pt, dark enough on white, not hidden" in line for line in lines)

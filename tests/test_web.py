@@ -219,6 +219,57 @@ def test_axe_reports_a_contrast_failure(page, site_url: str):
     assert any(v.startswith("color-contrast") for v in _axe_violations(page))
 
 
+HIDDEN_CGV_TEXT = """() => {
+    // every piece of text of the CGV that a visitor cannot read: not displayed, invisible, transparent, tiny,
+    // outside the page, or too pale on its background
+    function luminance(rgb) {
+        const [r, g, b] = rgb.map(v => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    }
+    function channels(colour) { return colour.match(/[\\d.]+/g).map(Number); }
+    function background(element) {
+        for (let e = element; e; e = e.parentElement) {
+            const c = channels(getComputedStyle(e).backgroundColor);
+            if (c.length < 4 || c[3] > 0) return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+    }
+    const hidden = [];
+    const walker = document.createTreeWalker(document.querySelector("article.cgv"), NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent.trim();
+        if (!text) continue;
+        const e = node.parentElement, s = getComputedStyle(e), range = document.createRange();
+        range.selectNodeContents(node);
+        const box = range.getBoundingClientRect();
+        let opacity = 1;
+        for (let a = e; a; a = a.parentElement) opacity *= Number(getComputedStyle(a).opacity);
+        const fg = luminance(channels(s.color).slice(0, 3)), bg = luminance(background(e));
+        const contrast = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+        const alpha = channels(s.color)[3] ?? 1;
+        if (!e.checkVisibility({checkOpacity: true, checkVisibilityCSS: true}) || opacity < 0.9 || alpha < 0.9
+            || parseFloat(s.fontSize) < 10 || box.width < 1 || box.height < 1 || box.right < 0
+            || box.bottom + scrollY < 0 || contrast < 4.5 || s.clipPath !== "none")
+            hidden.push(text.slice(0, 40));
+    }
+    return hidden;
+}"""
+
+
+def test_every_word_of_the_cgv_page_is_seen(page, site_url: str):
+    """The build checks the page's text; what a browser shows of it is checked here: no clause hidden, tiny,
+    transparent or too pale (checked to catch each of these, added by a stylesheet)."""
+    page.goto(site_url + "cgv/index.html")
+    assert page.evaluate(HIDDEN_CGV_TEXT) == []
+    assert page.evaluate("() => document.querySelector('article.cgv').innerText.length") > 20_000
+    for css in (".clause-body { display: none }", ".clause-body p { visibility: hidden }", ".clause-body { opacity: 0 }",
+                ".clause-body p { font-size: 2px }", ".clause-body p { color: #fff }", ".clause-body { color: #ddd }",
+                ".clause-body { position: absolute; left: -9999px }", ".clause-body p { color: rgba(0,0,0,0.05) }"):
+        page.goto(site_url + "cgv/index.html")
+        page.add_style_tag(content=css)
+        assert len(page.evaluate(HIDDEN_CGV_TEXT)) > 10, css
+
+
 def _focused(page) -> dict:
     return page.evaluate("""() => {
         const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();

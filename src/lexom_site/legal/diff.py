@@ -91,12 +91,13 @@ def read_document(path: Path, shown: str | None = None) -> Document:
     return parse_document(path.read_bytes(), shown or str(path), path.suffix)
 
 
-def parse_document(data: bytes, shown: str, suffix: str = "") -> Document:
-    """A document's lines of text: a PDF's pages, an HTML page's text blocks, or a text file's lines."""
+def parse_document(data: bytes, shown: str, suffix: str = "", *, visible_only: bool = False) -> Document:
+    """A document's lines of text: a PDF's pages, an HTML page's text blocks, or a text file's lines
+    (`visible_only`: of a PDF, only what a reader sees, see pdftext.py)."""
     suffix = suffix.lower()
     if suffix == ".pdf" or data.startswith(b"%PDF-"):
         lines = []
-        for number, text in enumerate(page_texts(data), start=1):
+        for number, text in enumerate(page_texts(data, visible_only=visible_only), start=1):
             lines += [(number, line) for line in text.split("\n")]
         return Document(shown, tuple(lines), "page")
     text = decode_lenient(data)

@@ -4,7 +4,11 @@ The CGV text of each PDF (extracted from the PDF itself) and of the HTML CGV
 page is compared with the canonical CGV by the same alignment as
 `lexom-site legal-diff`. A template or stylesheet change that drops or
 mangles a clause fails the build (or the proposal), naming the file and the
-clause.
+clause. In a PDF only the text a reader sees counts (pdftext.py: at least
+6 pt, a contrast of 3:1 on white, not transparent, not in an invisible
+rendering mode): a clause printed in white or in 0.5 pt is a missing clause.
+The HTML page's text is checked here; how a browser shows it (a stylesheet
+that hides a clause) is checked by the browser tests, not by the build.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from ..diagnostics import CLAUSE_EXCERPT, Diagnostic, quote
 from .cgv import Cgv
 from .diff import diff_document, parse_document
 
-HINT = "a template or stylesheet changed how the CGV is printed; the canonical text must come out word for word"
+HINT = ("a template or stylesheet changed how the CGV is printed; the canonical text must come out word for word, "
+        "and be seen: in a PDF, no smaller than 6 pt, dark enough on white, not hidden")
 
 
 def verify_cgv_copies(cgv: Cgv, files: list[tuple[str, bytes]], out_name: str) -> list[Diagnostic]:
@@ -25,7 +30,7 @@ def verify_cgv_copies(cgv: Cgv, files: list[tuple[str, bytes]], out_name: str) -
     for file_path, data in files:
         path = PurePosixPath(file_path)
         shown = f"{out_name}/{file_path}" if out_name else file_path
-        report = diff_document(cgv, parse_document(data, shown, path.suffix))
+        report = diff_document(cgv, parse_document(data, shown, path.suffix, visible_only=True))
         if not report.found:
             diagnostics.append(Diagnostic(shown, 0, 0, "the CGV is missing from this output", hint=HINT))
             continue
