@@ -1,8 +1,9 @@
-"""Bad input, interrupted builds and rebuilds: the guarantees of issue 5.
+"""Bad input, careless or hostile use, interrupted builds and rebuilds.
 
-Every bad input of the issue's list is tried through the real command
-(`lexom-site build`): the exact message an editor reads, exit status 1, no
-traceback, and the previous public/ left byte for byte as it was.
+Every bad input is tried through the real command (`lexom-site build`,
+`check`, `import`, `legal-diff`, `serve`): the exact message an editor
+reads, the exit status, no traceback, and the previous public/ left byte for
+byte as it was. Each test is named after what it protects.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def in_site(site: Path, monkeypatch):
 # --- 1-7: the front matter ----------------------------------------------------------------------------------
 
 
-def test_01_unquoted_colon_asks_for_quotes(published: Path):
+def test_unquoted_colon_asks_for_quotes(published: Path):
     write_course(published, course_text(title="title: Module : intro"))
     assert build_fails(published) == [
         f"{COURSE}:3:15: error: a ':' followed by a space inside a value confuses YAML",
@@ -91,7 +92,7 @@ def test_01_unquoted_colon_asks_for_quotes(published: Path):
     ]
 
 
-def test_02_tab_indentation(published: Path):
+def test_tab_indentation(published: Path):
     write_course(published, course_text(objectives="objectives:\n\t- Planifier"))
     assert build_fails(published) == [
         f"{COURSE}:8:1: error: this character cannot start a value here",
@@ -99,7 +100,7 @@ def test_02_tab_indentation(published: Path):
     ]
 
 
-def test_03_duplicate_key_names_both_lines(published: Path):
+def test_duplicate_key_names_both_lines(published: Path):
     write_course(published, course_text(audience="audience: Chefs de projet\naudience: Managers"))
     assert build_fails(published) == [
         f"{COURSE}:12:1: error: 'audience' is given twice (first on line 11, again on line 12)",
@@ -107,7 +108,7 @@ def test_03_duplicate_key_names_both_lines(published: Path):
     ]
 
 
-def test_04_yaml_1_1_surprises_are_schema_errors(published: Path):
+def test_yaml_1_1_surprises_are_schema_errors(published: Path):
     write_course(published, course_text(duration_days="duration_days: 010"))
     assert build_fails(published) == [
         f"{COURSE}:6:16: error: 'duration_days' (Durée en jours) expected a whole number, found '010'",
@@ -124,7 +125,7 @@ def test_04_yaml_1_1_surprises_are_schema_errors(published: Path):
     ]
 
 
-def test_04_no_stays_the_text_no(site: Path):
+def test_no_stays_the_text_no(site: Path):
     """`NO` (Norway, a category code...) is text, not false."""
     write_course(site, course_text(category="category: NO", prerequisites="prerequisites: off"))
     result = CliRunner().invoke(main, ["build", "--root", str(site), "--no-pdf"])
@@ -134,7 +135,7 @@ def test_04_no_stays_the_text_no(site: Path):
     assert "off" in (site / "public/formations/abc-def-1/index.html").read_text()
 
 
-def test_05_windows_1252_file_names_the_first_bad_byte(published: Path):
+def test_windows_1252_file_names_the_first_bad_byte(published: Path):
     write_course(published, course_text(title="title: Réussir").encode("cp1252"))
     assert build_fails(published) == [
         f"{COURSE}:3:9: error: file is not UTF-8: byte 0xE9 cannot be read (it reads as 'é' in Windows-1252)",
@@ -143,14 +144,14 @@ def test_05_windows_1252_file_names_the_first_bad_byte(published: Path):
     ]
 
 
-def test_05_bom_and_crlf_are_accepted(site: Path):
+def test_bom_and_crlf_are_accepted(site: Path):
     write_course(site, b"\xef\xbb\xbf" + course_text(title="title: Réussir").replace("\n", "\r\n").encode())
     result = CliRunner().invoke(main, ["build", "--root", str(site), "--no-pdf"])
     assert result.exit_code == 0, result.stderr
     assert ">Réussir</h1>" in (site / "public/formations/abc-def-1/index.html").read_text()
 
 
-def test_06_missing_closing_separator_and_list_front_matter(published: Path):
+def test_missing_closing_separator_and_list_front_matter(published: Path):
     write_course(published, course_text().replace("\n---\n\n", "\n\n", 1))
     assert build_fails(published)[0] == f"{COURSE}:1:1: error: the front matter opened on line 1 is never closed"
     write_course(published, "---\n- ref: ABC-DEF-1\n- title: Piloter\n---\n\n## Jour 1 - Matin\n")
@@ -160,7 +161,7 @@ def test_06_missing_closing_separator_and_list_front_matter(published: Path):
     ]
 
 
-def test_07_missing_required_field(published: Path):
+def test_missing_required_field(published: Path):
     write_course(published, course_text(audience=""))
     assert build_fails(published) == [
         f"{COURSE}:2:1: error: required field 'audience' (Public visé) is missing",
@@ -171,7 +172,7 @@ def test_07_missing_required_field(published: Path):
 # --- 8-9: references and file names ---------------------------------------------------------------------------
 
 
-def test_08_two_files_cannot_hold_one_reference(published: Path):
+def test_two_files_cannot_hold_one_reference(published: Path):
     write_course(published, course_text(), "content/courses/ABC-DEF-2.md")
     write_course(published, course_text("abc-def-1"), "content/courses/abc-def-1.md")
     write_course(published, course_text("ÉCO-DEF-1"), "content/courses/ÉCO-DEF-1.md")
@@ -185,7 +186,7 @@ def test_08_two_files_cannot_hold_one_reference(published: Path):
     ]
 
 
-def test_09_references_that_could_escape_the_output_folder(published: Path):
+def test_references_that_could_escape_the_output_folder(published: Path):
     (published / COURSE).unlink()
     write_course(published, course_text("../x"), "content/courses/A.md")
     write_course(published, course_text("/x"), "content/courses/B.md")
@@ -202,7 +203,7 @@ def test_09_references_that_could_escape_the_output_folder(published: Path):
     ]
 
 
-def test_09_output_writer_refuses_paths_outside_the_folder(tmp_path: Path):
+def test_output_writer_refuses_paths_outside_the_folder(tmp_path: Path):
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
     for path in ("../x.html", "/etc/x", "a/../../x", "a\x00b", ""):
@@ -235,7 +236,7 @@ NASTY_BODY = """\
 """
 
 
-def test_10_11_dropped_links_and_local_files_are_reported(published: Path):
+def test_dropped_links_and_local_files_are_reported(published: Path):
     write_course(published, course_text(body=NASTY_BODY))
     assert build_fails(published) == [
         f"{COURSE}:25:8: error: link to 'javascript:alert(1)' is not allowed: it would be dropped",
@@ -255,7 +256,7 @@ def test_10_11_dropped_links_and_local_files_are_reported(published: Path):
     ]
 
 
-def test_10_raw_html_is_shown_as_text_never_passed_through(site: Path):
+def test_raw_html_is_shown_as_text_never_passed_through(site: Path):
     body = NASTY_BODY.split("- voir")[0] + "\n## Jour 1 - Après-midi\n\n### 2. Suivre\n\n- point\n"
     write_course(site, course_text(body=body))
     result = CliRunner().invoke(main, ["build", "--root", str(site)])
@@ -266,7 +267,7 @@ def test_10_raw_html_is_shown_as_text_never_passed_through(site: Path):
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
 
 
-def test_11_pdf_reads_no_file_outside_the_project_and_no_network(published: Path):
+def test_pdf_reads_no_file_outside_the_project_and_no_network(published: Path):
     template = published / "templates/pdf/sheet.html"
     template.write_text(template.read_text().replace(
         '<div class="running-header">', '<img src="file:///etc/hostname"><img src="https://example.com/x.png">'
@@ -284,7 +285,7 @@ def test_11_pdf_reads_no_file_outside_the_project_and_no_network(published: Path
     ]
 
 
-def test_11_a_symbolic_link_pointing_out_is_refused_by_the_fetcher(site: Path, tmp_path: Path):
+def test_a_symbolic_link_pointing_out_is_refused_by_the_fetcher(site: Path, tmp_path: Path):
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"\x89PNG")
     (site / "assets" / "logo.png").symlink_to(secret)
@@ -298,7 +299,7 @@ def test_11_a_symbolic_link_pointing_out_is_refused_by_the_fetcher(site: Path, t
 # --- 12-13: size, complexity, links ---------------------------------------------------------------------------
 
 
-def test_12_huge_file_and_alias_bomb_are_refused_quickly(published: Path):
+def test_huge_file_and_alias_bomb_are_refused_quickly(published: Path):
     write_course(published, course_text() + "- x\n" * 1_000_000)
     started = time.perf_counter()
     assert build_fails(published) == [
@@ -315,7 +316,7 @@ def test_12_huge_file_and_alias_bomb_are_refused_quickly(published: Path):
     assert time.perf_counter() - started < 10
 
 
-def test_13_symbolic_link_in_content_is_refused(published: Path, tmp_path: Path):
+def test_symbolic_link_in_content_is_refused(published: Path, tmp_path: Path):
     outside = tmp_path / "elsewhere.md"
     outside.write_text(course_text())
     (published / COURSE).unlink()
@@ -329,7 +330,7 @@ def test_13_symbolic_link_in_content_is_refused(published: Path, tmp_path: Path)
 # --- 14-15: templates ----------------------------------------------------------------------------------------
 
 
-def test_14_template_errors_name_the_template_and_line(published: Path):
+def test_template_errors_name_the_template_and_line(published: Path):
     template = published / "templates/course.html"
     original = template.read_text()
     template.write_text(original.replace("{{ course.title }}", "{{ course.titel }}", 1))
@@ -345,7 +346,7 @@ def test_14_template_errors_name_the_template_and_line(published: Path):
     assert build_fails(published) == ["templates/course.html:2: error: template error: 'nothing_here' is undefined"]
 
 
-def test_15_html_in_a_title_is_escaped_everywhere(site: Path):
+def test_html_in_a_title_is_escaped_everywhere(site: Path):
     write_course(site, course_text(title='title: "Excel <b>avancé</b> & VBA"'))
     result = CliRunner().invoke(main, ["build", "--root", str(site), "--no-pdf"])
     assert result.exit_code == 0, result.stderr
@@ -929,3 +930,22 @@ def test_a_cgv_the_reader_cannot_see_fails_the_build(site: Path, css: str):
     lines = build_fails(site)
     assert any(line.startswith("templates/pdf/cgv.html: error: in the CGV pages of the PDF sheets: ") for line in lines)
     assert any("no smaller than 6 pt, dark enough on white, not hidden" in line for line in lines)
+
+
+def test_sources_that_cannot_be_read_and_a_link_loop_in_the_site_are_said_plainly(published: Path):
+    """A CGV that is a folder, a loop of links left in the published folder: a message each (or a build that
+    goes on), never « internal error »."""
+    os.symlink("boucle2", published / "public/boucle1")
+    os.symlink("boucle1", published / "public/boucle2")
+    done = CliRunner().invoke(main, ["build", "--root", str(published), "--no-pdf"])
+    assert done.exit_code == 0, done.stderr  # the folder is replaced whole: the loop goes with it
+    assert not (published / "public/boucle1").is_symlink()
+    cgv = published / "content/legal/cgv.md"
+    text = cgv.read_text(encoding="utf-8")
+    cgv.unlink()
+    cgv.mkdir()
+    done = CliRunner().invoke(main, ["build", "--root", str(published), "--no-pdf"])
+    assert done.exit_code == 1 and "internal error" not in done.stderr
+    assert "content/legal/cgv.md: error: is not a regular file (a folder, a pipe or a device)" in done.stderr
+    cgv.rmdir()
+    cgv.write_text(text, encoding="utf-8")

@@ -146,7 +146,7 @@ def _split_clauses(body: str, path: str, first_line: int) -> tuple[tuple[Clause,
 def load_cgv(config: SiteConfig, reader: Reader = read_source) -> Cgv:
     path = config.cgv_file
     shown = display_path(path, config.root)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():  # (a folder or a link: said by the reader)
         raise BuildError([Diagnostic(shown, 0, 0, "the canonical CGV is missing",
                                      hint="content/legal/cgv.md holds the one CGV appended to every sheet")])
     source, diagnostics = reader(path, shown)
