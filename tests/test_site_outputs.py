@@ -300,3 +300,18 @@ def test_a_scratch_folder_left_by_a_killed_build_is_removed(site: Path):
     finally:
         shutil.rmtree(abandoned, ignore_errors=True)
         shutil.rmtree(alive, ignore_errors=True)
+
+
+def test_pagefind_service_mode_never_hands_back_a_file_half_written(site: Path):
+    """The service answered « written » before it had written every file: one run in thirty read an empty
+    pagefind-entry.json or wasm file. The files now come back in the answer itself; forty runs, all whole."""
+    from lexom_site.render.search import Indexing
+
+    write_catalogue(site)
+    assert run("build", "--root", str(site), "--no-pdf").exit_code == 0
+    out = site / "public"
+    pages = [(p.relative_to(out).as_posix(), p) for p in sorted(out.glob("formations/*/index.html"))]
+    published = index_files(out)
+    for _ in range(40):
+        made = Indexing(pages, use_service=True).wait()
+        assert {path: hashlib.sha256(data).hexdigest() for path, data in made.items()} == published

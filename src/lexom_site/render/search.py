@@ -233,11 +233,11 @@ class Indexing:
                 self.how = "folder"
                 self._command([str(self.program), "--site", str(self.scratch / "site"), "--output-path", str(out),
                                "--keep-index-url", "--silent"])
+                self._files = {f"{SEARCH_DIR}/{p.relative_to(out).as_posix()}": p.read_bytes()
+                               for p in sorted(out.rglob("*")) if p.is_file()}
             else:
                 self.how = "service"
-                self._service(contents, out)
-            self._files = {f"{SEARCH_DIR}/{p.relative_to(out).as_posix()}": p.read_bytes()
-                           for p in sorted(out.rglob("*")) if p.is_file()}
+                self._files = {f"{SEARCH_DIR}/{path}": data for path, data in sorted(self._service(contents).items())}
         except BaseException as exc:  # handed to the waiting thread
             self._error = exc
 
@@ -264,9 +264,12 @@ class Indexing:
             lines = (self.scratch / "log.txt").read_text(errors="replace").strip().splitlines()
             raise self._failed(lines[-1] if lines else f"exit code {process.returncode}")
 
-    def _service(self, texts: list[tuple[str, bytes]], out: Path) -> None:
+    def _service(self, texts: list[tuple[str, bytes]]) -> dict[str, bytes]:
         """Pagefind's service mode: requests and answers are base64-encoded
-        JSON, each followed by a comma; the requests are handled in order."""
+        JSON, each followed by a comma; the requests are handled in order. The
+        index's files come back in the last answer (GetFiles): asked to write
+        them (WriteFiles), the service answered before it had, and a file
+        could be read empty (1 run in 30)."""
         with open(self.scratch / "log.txt", "wb") as log:
             process = self._start([str(self.program), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=log)
@@ -274,7 +277,8 @@ class Indexing:
             requests = [{"type": "NewIndex", "config": {"keep_index_url": True}}]
             requests += [{"type": "AddFile", "index_id": 0, "file_path": path, "url": None,
                           "file_contents": data.decode("utf-8", errors="replace")} for path, data in texts]
-            requests.append({"type": "WriteFiles", "index_id": 0, "output_path": str(out)})
+            requests.append({"type": "GetFiles", "index_id": 0})
+            files: dict[str, bytes] = {}
             try:
                 for number, payload in enumerate(requests, 1):
                     message = json.dumps({"message_id": number, "payload": payload}).encode("utf-8")
@@ -290,6 +294,9 @@ class Indexing:
                         answer = json.loads(base64.b64decode(encoded))
                         if answer.get("payload", {}).get("type") == "Error":
                             raise self._failed(answer["payload"].get("message", ""))
+                        if answer.get("payload", {}).get("type") == "GetFiles":
+                            files = {item["path"]: base64.b64decode(item["content"])
+                                     for item in answer["payload"]["files"]}
                         answers += 1
             except (BrokenPipeError, ValueError) as exc:
                 raise self._failed(str(exc)) from None
@@ -298,3 +305,4 @@ class Indexing:
                     process.stdin.close()  # the service ends when its input does
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     process.wait(5)
+        return files
