@@ -47,13 +47,20 @@ setup_python() {
   .venv/bin/python -m pip install -q -e '.[test]'
 }
 
+# After installing: the same checks as `lexom-site doctor`, so that a broken setup is said before the first
+# build (quietly when all is well)
+doctor() {
+  .venv/bin/lexom-site doctor "$@" >/dev/null 2>&1 || .venv/bin/lexom-site doctor "$@"
+}
+
 case "${1:-}" in
-  setup) setup_system; setup_python ;;
-  site)  setup_system; setup_python; shift; .venv/bin/lexom-site build "$@" ;;
+  setup) setup_system; setup_python; doctor ;;
+  site)  setup_system; setup_python; doctor; shift; .venv/bin/lexom-site build "$@" ;;
   test)  read -r -a packages <<< "$(test_packages)"
          setup_system "${packages[@]}"
          setup_python
          npm ls --depth=0 >/dev/null 2>&1 || npm ci --no-audit --no-fund --silent
+         doctor --tests
          shift; .venv/bin/python -m pytest "$@" ;;
   *) echo "usage: ./dev.sh site|test|setup [extra arguments]" >&2; exit 2 ;;
 esac

@@ -542,7 +542,7 @@ def test_a_joined_sheet_is_the_same_bytes_every_time(real_build: Path):
 
     sheet = (real_build / "pdf/RCL-RCL-14.pdf").read_bytes()
     part = Part(sheet, page_count(sheet))
-    first, second = (join_parts(part, part, numbers=REPO / NUMBER_FONT) for _ in range(2))
+    first, second = (join_parts(part, part, numbers=REPO / "assets" / NUMBER_FONT) for _ in range(2))
     assert first.pdf == second.pdf and first.pages == 2 * part.pages
 
 

@@ -215,7 +215,7 @@ def test_quiet_and_verbose(site: Path):
     quiet_error = runner.invoke(main, ["-q", "check", "--root", str(site / "nowhere")])
     assert quiet_error.exit_code == 1 and "no site.yaml here" in quiet_error.stderr  # problems are never silenced
     version = runner.invoke(main, ["--version"])
-    assert version.exit_code == 0 and version.stdout.startswith("lexom-site, version ")
+    assert version.exit_code == 0 and version.stdout.startswith("lexom-site 0.1.0 (WeasyPrint ")
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import click
 
-from . import __version__
 from .console import detail, guarded, info, interrupted_by, report_problems, say, verbosity
 from .diagnostics import BuildError, Refused
 
@@ -31,8 +30,17 @@ ROOT_OPTION = click.option(
 )
 
 
+def _version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        from .environment import version_line
+
+        click.echo(version_line())
+        ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="lexom-site")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_version,
+              help="Show the version, and those of WeasyPrint, Pango and HarfBuzz in use (for a bug report).")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also print the time of each build stage.")
 def main(quiet: bool, verbose: bool) -> None:
@@ -318,6 +326,36 @@ def proposal(root: Path, file: Path, out: Path | None, contract: bool) -> None:
     kind = "Contract" if contract else "Proposal"
     info(f"{kind} {made.proposal.number}: wrote {made.shown} ({made.pages} pages, total {made.proposal.total_ttc} € "
          "incl. VAT).")
+
+
+@main.command()
+@ROOT_OPTION
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Dossier du site  [par défaut : ROOT/public]")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Cache de construction  [par défaut : .lexom-site-cache à côté du dossier du site]")
+@click.option("--tests", is_flag=True, help="Vérifier aussi ce que demandent les tests (Chromium, Java, Node.js).")
+@guarded
+def doctor(root: Path, out: Path | None, cache_dir: Path | None, tests: bool) -> None:
+    """Vérifier que cette machine a tout ce qu'il faut pour construire le site.
+
+    Python, les bibliothèques des PDF (Pango, HarfBuzz-Subset, fontconfig),
+    Pagefind, les polices des feuilles de style, le droit d'écrire le site et
+    son cache ; avec --tests, ce que demandent les tests. Pour chaque manque,
+    la commande qui l'installe. Code de sortie : 0 tout est là, 1 sinon.
+    """
+    from .environment import doctor_checks
+    from .paths import locations
+
+    root, out_dir, cache = locations(root, out, cache_dir)
+    checks = doctor_checks(root, out_dir, cache, tests=tests)
+    for check in checks:
+        say("\n".join(check.lines()))
+    failed = sum(not check.ok for check in checks)
+    if failed:
+        say(f"{failed} problème(s) : installez ce qui manque, puis relancez `lexom-site doctor`.", err=True)
+        sys.exit(1)
+    say("Tout est prêt.", err=True)
 
 
 @main.command()

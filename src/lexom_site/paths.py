@@ -56,3 +56,14 @@ def visible_files(folder: Path) -> list[Path]:
         folders[:] = sorted(f for f in folders if not ignored(f))
         found += [Path(base, name) for name in sorted(names) if not ignored(name)]
     return found
+
+
+def bundled(folder: str) -> Path:
+    """The templates/ or assets/ that come with lexom-site (in its wheel), for a project that has none of its own."""
+    return Path(__file__).resolve().parent / "bundled" / folder
+
+
+def project_or_bundled(root: Path, folder: str) -> Path:
+    """The project's templates/ or assets/, or lexom-site's own when the project has none."""
+    own = root / folder
+    return own if own.is_dir() or not bundled(folder).is_dir() else bundled(folder)

@@ -44,6 +44,14 @@ def build_site(root: Path, out_dir: Path | None = None, *, pdf: bool = True, job
             if freshness.done:
                 return BuildReport(out_dir, 0, 0, len(freshness.cache.outputs), time.perf_counter() - started,
                                    up_to_date=True)
+        if pdf:  # (what WeasyPrint needs, looked for before any worker starts: a worker would fail obscurely)
+            from ..environment import environment_problems
+
+            problems = environment_problems()
+            if problems:
+                from ..diagnostics import BuildError
+
+                raise BuildError(problems)
         from ..render.pdf_pool import PdfPool
 
         pool = stack.enter_context(PdfPool(jobs, cache_dir, start=freshness.sheets if freshness else None)) \

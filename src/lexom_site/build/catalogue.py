@@ -37,7 +37,7 @@ from .outputs import PDF, Keys, Layouts, OutputKind
 from .pdf_sheets import cgv_part_key, check_cgv_part, course_part_key
 
 FRONT_TEMPLATE, BACK_TEMPLATE = "pdf/catalogue.html", "pdf/catalogue_back.html"
-CONTENTS_FONT = "assets/fonts/Lato-Bold.ttf"  # the contents' page numbers
+CONTENTS_FONT = "fonts/Lato-Bold.ttf"  # the contents' page numbers, in the assets
 
 
 def _year(courses: tuple[Any, ...]) -> int:
@@ -127,9 +127,13 @@ class PrintedCatalogue(OutputKind):
             cache.put_pdf(keys_of[slot], there[slot])
         for slot in assembly.missing():
             assembly.add(slot, there[slot])
-        root = run.project.config.root
-        catalogue = assembly.finish(Fonts(footer=root / NUMBER_FONT, contents=root / CONTENTS_FONT),
-                                    identifier=bytes.fromhex(item.key[:32]))
+        assets = run.project.config.assets_dir
+        # its file identifier: a digest of the parts in their order (what the catalogue is made of), not of the build
+        # key, which also names the code and the packages installed beside it (a wheel installed alone and a
+        # development environment publish the same bytes)
+        identifier = combine(*(sha256(there[slot]) for slot in assembly.order))
+        catalogue = assembly.finish(Fonts(footer=assets / NUMBER_FONT, contents=assets / CONTENTS_FONT),
+                                    identifier=bytes.fromhex(identifier[:32]))
         run.publish(item.path, catalogue.pdf)  # (not counted among the sheets of the build's summary)
         # kept in the cache: the front and back laid out (they stay in it while this catalogue is published), and
         # the page count the home page shows

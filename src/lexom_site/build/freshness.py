@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Mapping
 
 from ..files import file_intact, read_bytes, sha256
-from ..paths import CONFIG_FILE, COURSES_DIR, INPUT_DIRS, OUTPUT_MARKER, locations, visible_files
+from ..paths import (ASSETS_DIR, CONFIG_FILE, COURSES_DIR, INPUT_DIRS, OUTPUT_MARKER, TEMPLATES_DIR, locations,
+                     project_or_bundled, visible_files)
 from .cache import BuildCache
 from .keys import code_key, combine
 
@@ -28,14 +29,15 @@ def _input_digests(root: Path) -> list[tuple[str, str]]:
     """(path relative to the project, SHA-256) of every input file, in a set order."""
     digests = []
     for folder in INPUT_DIRS:
-        for path in visible_files(root / folder):
+        base = project_or_bundled(root, folder) if folder in (TEMPLATES_DIR, ASSETS_DIR) else root / folder
+        for path in visible_files(base):
             if os.path.islink(path):
                 data = b"symbolic link"
             elif not stat.S_ISREG(os.stat(path).st_mode):  # (a pipe would never end: the build reports it)
                 data = b"not a regular file"
             else:
                 data = read_bytes(path)
-            digests.append((Path(os.path.relpath(path, root)).as_posix(), sha256(data or b"")))
+            digests.append(((Path(folder) / path.relative_to(base)).as_posix(), sha256(data or b"")))
     digests.append((CONFIG_FILE, sha256(read_bytes(root / CONFIG_FILE) or b"")))
     return digests
 

@@ -101,7 +101,7 @@ class PdfSheets(OutputKind):
         if not courses:
             return 0
         assert run.pool is not None
-        root, keys = run.project.config.root, run.keys
+        assets, keys = run.project.config.assets_dir, run.keys
         cgv = cached_part(run, cgv_part_key(keys))
         done = 0
 
@@ -117,10 +117,10 @@ class PdfSheets(OutputKind):
         for course in courses:
             part = cached_part(run, course_part_key(keys, course))
             if part is not None and cgv is not None:
-                on_sheet(course, part, assemble_sheet(part, cgv, root))
+                on_sheet(course, part, assemble_sheet(part, cgv, assets))
             else:
                 to_lay_out.append(course)
         run.pool.ensure(len(to_lay_out) + (0 if cgv else 1))
-        render_sheets(run.pool, to_lay_out, root, cgv=cgv, on_sheet=on_sheet,
+        render_sheets(run.pool, to_lay_out, assets, cgv=cgv, on_sheet=on_sheet,
                       check_cgv=lambda part: check_cgv_part(run, part))
         return done

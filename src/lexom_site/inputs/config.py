@@ -17,7 +17,7 @@ from typing import Any, Mapping
 import yaml
 
 from ..diagnostics import BuildError, Diagnostic, display_path
-from ..paths import ASSETS_DIR, CGV_FILE, CONFIG_FILE, CONTENT_DIR, COURSES_DIR, TEMPLATES_DIR
+from ..paths import ASSETS_DIR, CGV_FILE, CONFIG_FILE, CONTENT_DIR, COURSES_DIR, TEMPLATES_DIR, project_or_bundled
 from .kinds import Invalid
 from .schema import Field, Pattern, Text, TextList, parse_mapping
 from .site_facts import DEFAULT_FIELDS, DEFAULTS, HOURS_PER_DAY, KNOWN_FACTS, PAIRS, STRICT
@@ -116,11 +116,11 @@ class SiteConfig:
 
     @property
     def templates_dir(self) -> Path:
-        return self.root / TEMPLATES_DIR
+        return project_or_bundled(self.root, TEMPLATES_DIR)
 
     @property
     def assets_dir(self) -> Path:
-        return self.root / ASSETS_DIR
+        return project_or_bundled(self.root, ASSETS_DIR)
 
     def __reduce__(self):  # sent to worker processes; a mapping proxy is not picklable
         values = {name: getattr(self, name) for name in self.__dataclass_fields__}

@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..paths import ASSETS_DIR
 from .lint_rule import FileRule, Finding, LintText
 
 if TYPE_CHECKING:
@@ -42,9 +41,10 @@ def _coverage(files: tuple[tuple[str, int], ...]) -> frozenset[int]:
     return frozenset(covered or ())
 
 
-def font_coverage(root: Path) -> frozenset[int] | None:
-    """What the project's fonts can draw; None when it ships no font (the rule then says nothing)."""
-    folder = root / ASSETS_DIR / FONTS
+def font_coverage(assets: Path) -> frozenset[int] | None:
+    """What the project's fonts (in `assets`/fonts) can draw; None when it ships none (the rule then says
+    nothing)."""
+    folder = assets / FONTS
     files = sorted(p for p in folder.glob("*") if p.suffix.lower() in (".ttf", ".otf")) if folder.is_dir() else []
     if not files:
         return None
@@ -59,7 +59,7 @@ class PrintableRule(FileRule):
     group = 0  # (before the legal rules: a text that cannot be printed is the first thing to fix)
 
     def __init__(self, config: SiteConfig, cgv: Cgv | None):
-        self.covered = font_coverage(config.root)
+        self.covered = font_coverage(config.assets_dir)
 
     def check(self, text: LintText) -> list[Finding]:
         if self.covered is None or text.file.text.isascii():

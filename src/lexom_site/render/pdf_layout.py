@@ -30,7 +30,9 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..diagnostics import BuildError, Diagnostic, display_path
+from ..environment import weasyprint_environment_problem
 from ..inputs.config import SiteConfig
+from ..paths import ASSETS_DIR
 from ..legal.cgv import Cgv
 from .pdf_join import Part, last_page_lines
 from .templates import make_environment, render_template
@@ -39,15 +41,21 @@ from .templates import make_environment, render_template
 class ProjectFetcher(URLFetcher):
     """Serves `file:` URLs inside the allowed folders; refuses everything else."""
 
-    def __init__(self, allowed: tuple[Path, ...]):
+    def __init__(self, allowed: tuple[Path, ...], moved: tuple[tuple[Path, Path], ...] = ()):
+        """`moved`: (where the templates' links point, where the files are), e.g. a project's assets/ when it
+        has none and lexom-site's own are used."""
         super().__init__(allowed_protocols={"file"})
         self.allowed = tuple(p.resolve() for p in allowed)
+        self.moved = tuple((virtual.resolve(), real.resolve()) for virtual, real in moved if virtual != real)
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme != "file":
             raise ValueError(f"refused to fetch {url}: PDFs may only use the project's own files")
         path = Path(url2pathname(parts.path)).resolve()  # resolve(): a symlink pointing out is refused too
+        for virtual, real in self.moved:
+            if path.is_relative_to(virtual):
+                path = (real / path.relative_to(virtual)).resolve()
         if not any(path.is_relative_to(folder) for folder in self.allowed):
             raise ValueError(f"refused to read {path}: it is outside the project's assets and content")
         if not path.is_file():
@@ -96,7 +104,8 @@ class PdfRenderer:
     def __init__(self, config: SiteConfig, cgv: Cgv, fonts: FontConfiguration | None = None):
         self.config = config
         self.env = make_environment(config)
-        self.fetcher = ProjectFetcher((config.assets_dir, config.content_dir))
+        self.fetcher = ProjectFetcher((config.assets_dir, config.content_dir),
+                                      moved=((config.root / ASSETS_DIR, config.assets_dir),))
         self.fonts = fonts or FontConfiguration()
         self.shared = {"cgv": cgv, "document_date": document_date(cgv)}  # what every PDF template may use
 
@@ -120,10 +129,10 @@ class PdfRenderer:
             rendered = document.render(font_config=self.fonts)
             pdf = rendered.write_pdf(pdf_identifier=hashlib.sha256(html.encode()).digest()[:16])
         if messages:
-            # Course files cannot hold images or file links, so what WeasyPrint
-            # complains about comes from the template or its stylesheets.
+            # Course files cannot hold images or file links, so what WeasyPrint complains about comes from the
+            # template or its stylesheets, or from this machine (a missing library: said as such)
             shown = display_path(self.config.templates_dir / template, self.config.root)
-            raise BuildError([Diagnostic(shown, 0, 0, f"PDF rendering: {message}",
-                                         hint="check the images, fonts and stylesheets this template uses")
-                              for message in dict.fromkeys(messages)])
+            raise BuildError([weasyprint_environment_problem(message) or Diagnostic(
+                shown, 0, 0, f"PDF rendering: {message}", hint="check the images, fonts and stylesheets this "
+                "template uses") for message in dict.fromkeys(messages)])
         return Part(pdf, len(rendered.pages))

@@ -18,7 +18,7 @@ from .pdf_pool import Layout, PdfPool
 
 SHEET_TEMPLATE = "pdf/sheet.html"
 CGV_TEMPLATE = "pdf/cgv.html"
-NUMBER_FONT = "assets/fonts/Lato-Regular.ttf"  # the font of the page numbers, in the project
+NUMBER_FONT = "fonts/Lato-Regular.ttf"  # the font of the page numbers, in the assets
 
 
 def course_part(course: Any) -> Layout:
@@ -31,12 +31,12 @@ def cgv_part() -> Layout:
     return Layout("cgv", CGV_TEMPLATE, {})
 
 
-def assemble_sheet(course: Part, cgv: Part, root: Path) -> Part:
+def assemble_sheet(course: Part, cgv: Part, assets: Path) -> Part:
     """The sheet: the course part, then the CGV part, numbered over the whole."""
-    return join_parts(course, cgv, numbers=root / NUMBER_FONT)
+    return join_parts(course, cgv, numbers=assets / NUMBER_FONT)
 
 
-def render_sheets(pool: PdfPool, courses: Iterable[Any], root: Path, *, cgv: Part | None = None,
+def render_sheets(pool: PdfPool, courses: Iterable[Any], assets: Path, *, cgv: Part | None = None,
                   on_sheet: Callable[[Any, Part, Part], None],
                   check_cgv: Callable[[Part], None] = lambda part: None) -> Part | None:
     """Lay out the sheets of `courses` and call `on_sheet(course, course_part, sheet)` for
@@ -55,7 +55,7 @@ def render_sheets(pool: PdfPool, courses: Iterable[Any], root: Path, *, cgv: Par
         if isinstance(result, BuildError):
             problems += result.diagnostics
         elif cgv is not None:
-            on_sheet(by_name[name], result, assemble_sheet(result, cgv, root))
+            on_sheet(by_name[name], result, assemble_sheet(result, cgv, assets))
         else:
             parts.append((by_name[name], result))
     if pending is not None:
@@ -65,7 +65,7 @@ def render_sheets(pool: PdfPool, courses: Iterable[Any], root: Path, *, cgv: Par
         check_cgv(result)
         cgv = made = result
         for course, part in parts:
-            on_sheet(course, part, assemble_sheet(part, cgv, root))
+            on_sheet(course, part, assemble_sheet(part, cgv, assets))
     if problems:
         raise BuildError(list(dict.fromkeys(problems)))
     return made
