@@ -22,7 +22,7 @@ from ..inputs.config import load_config
 from ..diagnostics import CLAUSE_EXCERPT, Diagnostic, quote
 from ..inputs.source import MAX_DOCUMENT_BYTES, MAX_PDF_BYTES, decode_lenient, read_input
 from .cgv import Cgv, Clause, load_cgv
-from .pdftext import UnreadablePdf, page_texts
+from .pdftext import UnreadablePdf, page_texts, without_running_lines
 from .textnorm import Token, join, tokenize
 
 MATCHES, DRIFTED, NOT_FOUND = 0, 1, 2
@@ -96,8 +96,12 @@ def parse_document(data: bytes, shown: str, suffix: str = "", *, visible_only: b
     (`visible_only`: of a PDF, only what a reader sees, see pdftext.py)."""
     suffix = suffix.lower()
     if suffix == ".pdf" or data.startswith(b"%PDF-"):
+        if visible_only:  # (a PDF this project made: its running headers and footers are in its margins)
+            pages = page_texts(data, visible_only=True)
+        else:  # (from anywhere: running headers and footers found by what they are)
+            pages = without_running_lines(page_texts(data, margin_band=0))
         lines = []
-        for number, text in enumerate(page_texts(data, visible_only=visible_only), start=1):
+        for number, text in enumerate(pages, start=1):
             lines += [(number, line) for line in text.split("\n")]
         return Document(shown, tuple(lines), "page")
     text = decode_lenient(data)

@@ -72,8 +72,9 @@ class Linter:
         found.sort(key=_group_then_offset)  # stable: ties stay in the order of FILE_RULES
         diagnostics = []
         for _, finding in found:
-            line, col = text.lines.position(finding.start)
-            end_line = text.lines.position(finding.end)[0] if finding.end is not None else None
+            lines = text.source_lines if finding.in_source else text.lines
+            line, col = lines.position(finding.start)
+            end_line = lines.position(finding.end)[0] if finding.end is not None else None
             diagnostics.append(Diagnostic(file.path, line, col, finding.message, hint=finding.hint,
                                           end_line=end_line))
         return diagnostics

@@ -38,10 +38,9 @@ class DeclarationRule(FileRule):
         self.number = re.compile(r"\s?".join(digits)) if digits else None
 
     def check(self, text: LintText) -> list[Finding]:
-        source = text.file.text
         if _SENTENCE in " ".join(text.folded.lower().split()):
             return []
-        found = [match.start() for match in _NUMBER_IN_TEMPLATE.finditer(source)] if text.file.kind == "template" else []
+        found = [match.start() for match in _NUMBER_IN_TEMPLATE.finditer(text.folded)] if text.file.kind == "template" else []
         if self.number is not None:
             found += [match.start() for match in self.number.finditer(text.masked)]
         return [Finding(start, f"the declaration number is printed without « {DECLARATION_SENTENCE} »",
@@ -67,4 +66,4 @@ class QualiopiMarkRule(FileRule):
         return [Finding(match.start(), "the Qualiopi mark may not appear on a course page or sheet (rule of the "
                         f"mark's charter): this template is used by {' and '.join(COURSE_TEMPLATES)}",
                         "show it on general pages only (home page, catalogue cover), in a template no course "
-                        "page or sheet uses") for match in _MARK.finditer(text.file.text)]
+                        "page or sheet uses", in_source=True) for match in _MARK.finditer(text.file.text)]

@@ -76,5 +76,5 @@ class PrintableRule(FileRule):
             lines_seen.add(line)
             findings.append(Finding(offset, f"« {char} » (U+{code:04X}) cannot be printed: the PDF fonts have no "
                                     "such character", "replace it by a letter or a sign of the French keyboard, "
-                                    "or say it in words"))
+                                    "or say it in words", in_source=True))
         return findings

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from .textnorm import LineIndex, fold
+from .textnorm import Folded, LineIndex, fold_mapped
 
 if TYPE_CHECKING:
     from ..inputs.config import SiteConfig
@@ -48,10 +48,11 @@ class LintFile:
 class Finding:
     """One problem a rule found; the `Linter` turns it into a `Diagnostic`."""
 
-    start: int  # offset in the text (the same in the folded text: `fold` keeps offsets)
+    start: int  # offset in the folded text (`LintText.folded`), or in the file's own text when `in_source`
     message: str
     hint: str | None = None
     end: int | None = None  # for a passage, the offset where it ends: the diagnostic gets its end_line
+    in_source: bool = False
 
 
 class LintText:
@@ -64,8 +65,12 @@ class LintText:
         self.file = file
 
     @cached_property
+    def _folded(self) -> Folded:
+        return fold_mapped(self.file.text)
+
+    @cached_property
     def folded(self) -> str:
-        return fold(self.file.text)
+        return self._folded.text
 
     @cached_property
     def masked(self) -> str:
@@ -87,6 +92,12 @@ class LintText:
 
     @cached_property
     def lines(self) -> LineIndex:
+        """Positions in the folded text -> line and column in the file (invisible characters counted)."""
+        return LineIndex(self.file.text, folded=self._folded)
+
+    @cached_property
+    def source_lines(self) -> LineIndex:
+        """Positions in the file's own text -> line and column."""
         return LineIndex(self.file.text)
 
     def in_address(self, offset: int) -> bool:

@@ -1,10 +1,13 @@
 """Text normalisation and word tokens shared by the legal checks.
 
-Differences no reader sees are erased before comparing texts: Unicode
-composition (NFC), the kind of space (non-breaking, narrow, thin), curly vs
-straight apostrophes, non-breaking hyphens, soft hyphens, line wrapping.
-`fold` keeps every character at its offset so positions found in the folded
-text are positions in the original.
+Differences no reader sees are erased before comparing texts (`fold`):
+Unicode composition (NFC), the kind of space (non-breaking, narrow, thin),
+of apostrophe (’ ‘ '), of dash (‐ ‑ – — − -), of quotation mark (« » “ ” „ "),
+the ellipsis (… = ...), ligatures (ﬁ = fi), and every invisible character
+(soft hyphen, zero-width space and joiners, word joiner, BOM, bidirectional
+marks: removed). `fold_mapped` says where each folded offset was in the
+original, so positions found in the folded text are reported where the
+editor's text has them. docs/legal-lint.md says the same for readers.
 """
 
 from __future__ import annotations
@@ -14,26 +17,79 @@ import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
+# One character for another, the same length: the kinds of space, apostrophe, dash and quotation mark a word
+# processor, a browser or a typesetter chooses are the same text.
 _FOLD = str.maketrans({
-    "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u2002": " ", "\u2003": " ", "\t": " ",
-    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'",
-    "\u2010": "-", "\u2011": "-",
-    "\u00ad": " ",  # soft hyphen: never a visible difference
+    **dict.fromkeys("\u00a0\u202f\u2007\u2009\u2002\u2003\u2004\u2005\u2006\u2008\u200a\u205f\u3000\t", " "),
+    **dict.fromkeys("\u2019\u2018\u201b\u02bc\u2032", "'"),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
+    **dict.fromkeys("\u00ab\u00bb\u201c\u201d\u201e\u201f\u2039\u203a", '"'),
 })
+# Characters that draw nothing, removed: every format character of Unicode (category Cf: the soft hyphen,
+# zero-width space and joiners, the word joiner, a byte order mark inside the text, the bidirectional marks,
+# embeddings, overrides and isolates...; tests/test_legal_copies.py checks this list against the Unicode
+# database), and the combining grapheme joiner.
+INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\u034f]")
+# One character for several: the ellipsis and the typographic ligatures (what some PDFs give back).
+_EXPAND = {"\u2026": "...", "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+           "\ufb05": "st", "\ufb06": "st"}
+_RESIZED = re.compile(INVISIBLE.pattern[:-1] + "".join(_EXPAND) + "]")
 
 # a word (with inner hyphens, apostrophes, dots, slashes, @) or one punctuation mark
 _TOKEN = re.compile(r"\w+(?:[-'./@]\w+)*|[^\w\s]")
-_BULLET_ONLY = re.compile(r"^[ \t]*[-*•◦▪‣][ \t]+")
+# a list bullet opening a line: a dash, a star, a bullet sign, or a symbol-font bullet that a word processor
+# stores in the private-use area (U+F0B7 for Symbol's bullet, U+F0A7 for Wingdings' square...)
+_BULLET_ONLY = re.compile(r"^[ \t]*[-*•◦▪‣●■➢⁃\uf020-\uf0ff](?:[ \t]+|[ \t]*$)")
 
 
 _FOLDED_CHARS = re.compile("[" + "".join(chr(c) for c in _FOLD) + "]")
 
 
-def fold(text: str) -> str:
-    """NFC, one kind of space and apostrophe; same length as an NFC input."""
+@dataclass(frozen=True)
+class Folded:
+    """A folded text, and where its offsets were in the text it was folded from."""
+
+    text: str
+    shifts: tuple[tuple[int, int], ...] = ()  # (folded offset, original - folded from there on), ascending
+
+    def original(self, offset: int) -> int:
+        """The offset in the original text of the character at `offset` in the folded one."""
+        index = bisect_right(self.shifts, (offset, float("inf"))) - 1
+        return offset + (self.shifts[index][1] if index >= 0 else 0)
+
+
+def fold_mapped(text: str) -> Folded:
+    """`text` as the legal checks compare it: Unicode NFC; one kind of space, apostrophe, dash and quotation
+    mark; the ellipsis as three dots, ligatures as their letters; invisible characters removed. Its offsets
+    map back to `text` (exactly for an NFC input)."""
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return text.translate(_FOLD) if _FOLDED_CHARS.search(text) else text
+    if _FOLDED_CHARS.search(text):
+        text = text.translate(_FOLD)
+    if not _RESIZED.search(text):
+        return Folded(text)
+    out, shifts, delta, last, length = [], [], 0, 0, 0
+    for match in _RESIZED.finditer(text):
+        kept = text[last:match.start()]
+        replacement = _EXPAND.get(match.group(), "")
+        out += (kept, replacement)
+        start = length + len(kept)  # where the replacement starts in the folded text
+        for extra in range(1, len(replacement)):  # the letters of an expansion after the first: at its start
+            shifts.append((start + extra, match.start() - (start + extra)))
+        length = start + len(replacement)
+        delta = match.end() - length
+        shifts.append((length, delta))
+        last = match.end()
+    out.append(text[last:])
+    return Folded("".join(out), tuple(shifts))
+
+
+def fold(text: str) -> str:
+    """`text` folded (see `fold_mapped`)."""
+    return fold_mapped(text).text
 
 
 @dataclass(frozen=True)
@@ -70,12 +126,15 @@ def join(tokens: list[Token]) -> str:
 
 
 class LineIndex:
-    """Offsets in a text -> 1-based line and column."""
+    """Offsets in a text (or in `folded`, the text folded) -> 1-based line and column in the text."""
 
-    def __init__(self, text: str, first_line: int = 1):
+    def __init__(self, text: str, first_line: int = 1, folded: Folded | None = None):
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.first_line = first_line
+        self.folded = folded
 
     def position(self, offset: int) -> tuple[int, int]:
+        if self.folded is not None:
+            offset = self.folded.original(offset)
         index = bisect_right(self.starts, offset) - 1
         return self.first_line + index, offset - self.starts[index] + 1
