@@ -23,8 +23,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import REPO, course_text, write_tree
 
+from lexom_site.cli import main
 from lexom_site.legal.pdftext import page_texts
 from lexom_site.build.pipeline import build
 
@@ -415,6 +417,20 @@ def test_printing_the_cgv_shows_a_bare_address_once(browser, site_url: str):
     text = "".join("".join(page_texts(page.pdf(format="A4"), margin_band=0)).split())  # a long address wraps
     page.close()
     assert text.count("https://cnpm-mediation-consommation.eu/") == 1
+
+
+@pytest.mark.parametrize("paper", [{"format": "A4", "display_header_footer": True},  # Chromium's own defaults
+                                   {"format": "Letter", "margin": {"top": "10mm", "bottom": "10mm"}}])
+def test_the_cgv_printed_by_chromium_matches_the_canonical_text(browser, site_url: str, tmp_path: Path, paper: dict):
+    """A customer prints the CGV page from the browser: its running header and footer (date, title,
+    address, « 3/8 ») and Chromium's way of writing text (no space characters) are not drift."""
+    page = browser.new_page()
+    page.goto(site_url + "cgv/index.html")
+    pdf = tmp_path / "cgv.pdf"
+    pdf.write_bytes(page.pdf(**paper))
+    page.close()
+    result = CliRunner().invoke(main, ["legal-diff", "--root", str(REPO), str(pdf)])
+    assert (result.exit_code, result.stdout) == (0, f"{pdf}: the CGV copy matches the canonical text\n")
 
 
 def test_a_missing_browser_fails_the_tests_with_what_to_install(tmp_path: Path):

@@ -21,13 +21,13 @@ from rapidfuzz import fuzz
 from ..inputs.config import load_config
 from ..diagnostics import CLAUSE_EXCERPT, Diagnostic, quote
 from ..inputs.source import MAX_DOCUMENT_BYTES, MAX_PDF_BYTES, decode_lenient, read_input
-from .cgv import Cgv, Clause, load_cgv
+from .cgv import ROMAN, Cgv, Clause, load_cgv
 from .pdftext import UnreadablePdf, page_texts, without_running_lines
 from .textnorm import Token, join, tokenize
 
 MATCHES, DRIFTED, NOT_FOUND = 0, 1, 2
 
-_NUMBER = re.compile(r"\d+\.\d+|[IVXL]+")
+_NUMBER = re.compile(r"\d+\.\d+|\d+|[IVXL]+")
 _TITLE_SIMILARITY = 75.0
 _URL_IN_BRACKETS = re.compile(r"<((?:https?://|mailto:)[^>\s]+)>")
 
@@ -115,26 +115,58 @@ def parse_document(data: bytes, shown: str, suffix: str = "", *, visible_only: b
 
 def document_tokens(document: Document, vocabulary: set[str]) -> list[Token]:
     """Tokens of a document, numbered by the index of their line in
-    `document.lines`; words hyphenated at a PDF line end are joined again."""
+    `document.lines`. A word a layout broke at a line end is joined again:
+    after a hyphen it added (in a PDF), and wherever the two halves make a
+    word of the CGV again (after a slash, a dash, an @, inside an address)."""
     tokens: list[Token] = []
     for index, (_, text) in enumerate(document.lines):
         text = _URL_IN_BRACKETS.sub(r"\1", text)
-        line_tokens = tokenize(text, index)
-        if (document.unit == "page" and len(tokens) >= 2 and tokens[-1].text == "-" and not tokens[-1].space_before
-                and tokens[-2].is_word and line_tokens and line_tokens[0].is_word):
-            head, following = tokens[-2], line_tokens[0]
-            joined = None
-            if head.text + following.text in vocabulary:
-                joined = head.text + following.text
-            elif f"{head.text}-{following.text}" in vocabulary:
-                joined = f"{head.text}-{following.text}"
-            elif following.text[:1].islower():
-                joined = head.text + following.text  # hyphenated by the layout, not a word we know
-            if joined is not None:
-                tokens[-2:] = [Token(joined, head.line, head.space_before)]
-                line_tokens = line_tokens[1:]
+        if text.rstrip().endswith("\u00ad"):  # (a soft hyphen where the line broke: a hyphenation point)
+            text = text.rstrip()[:-1] + "-"
+        line_tokens = tokenize(text, index, keep_dashes=True)
+        if tokens and line_tokens and not line_tokens[0].bullet:
+            line_tokens = _join_broken_word(tokens, line_tokens, vocabulary, document.unit == "page")
         tokens += line_tokens
     return tokens
+
+
+_ATTACHED_RUN = 6  # at most this many tokens on each side of a line break are looked at to join a word
+
+
+def _join_broken_word(tokens: list[Token], line_tokens: list[Token], vocabulary: set[str], pdf: bool
+                      ) -> list[Token]:
+    """Join the end of `tokens` (the lines so far) and the start of `line_tokens` (the next line) when a
+    layout broke a word there; return what is left of the next line."""
+    head, following = (tokens[-2] if len(tokens) >= 2 else None), line_tokens[0]
+    if (tokens[-1].text == "-" and not tokens[-1].space_before and head is not None and head.is_word
+            and following.is_word):  # a hyphen at the line end
+        joined = None
+        if head.text + following.text in vocabulary:
+            joined = head.text + following.text
+        elif f"{head.text}-{following.text}" in vocabulary:
+            joined = f"{head.text}-{following.text}"
+        elif pdf and following.text[:1].islower():
+            joined = head.text + following.text  # hyphenated by the layout, not a word we know
+        if joined is not None:
+            tokens[-2:] = [Token(joined, head.line, head.space_before)]
+            return line_tokens[1:]
+    # the attached tokens on each side of the break (no space between them)
+    tail = 1
+    while tail < min(_ATTACHED_RUN, len(tokens)) and not tokens[-tail].space_before:
+        tail += 1
+    lead = 1
+    while lead < min(_ATTACHED_RUN, len(line_tokens)) and not line_tokens[lead].space_before:
+        lead += 1
+    before, after = tokens[-tail:], line_tokens[:lead]
+    glued = tokenize("".join(t.text for t in before) + "".join(t.text for t in after), before[0].line)
+    made = [t.text for t in glued if len(t.text) > 1 and all(t.text != o.text for o in before + after)]
+    at_a_sign = not before[-1].is_word or not after[0].is_word  # (a break between two letters is a space...)
+    in_address = pdf and any(c in word for word in made for c in "/@.")  # (...but in an address, a break)
+    if len(glued) < len(before) + len(after) and (at_a_sign or in_address) and any(w in vocabulary for w in made):
+        first = replace(glued[0], space_before=before[0].space_before)
+        tokens[-tail:] = [first] + glued[1:]
+        return line_tokens[lead:]
+    return line_tokens
 
 
 # --- finding and aligning clauses -------------------------------------------------------------------------
@@ -142,10 +174,14 @@ def document_tokens(document: Document, vocabulary: set[str]) -> list[Token]:
 
 @dataclass(frozen=True)
 class Change:
-    clause: str
+    clause: str  # a clause's number, or TITLE
     location: int
     canonical: str
     found: str
+
+    @property
+    def place(self) -> str:
+        return "title" if self.clause == TITLE else f"clause {self.clause}"
 
 
 @dataclass(frozen=True)
@@ -176,7 +212,7 @@ class DiffReport:
         if not self.found:
             return [f"{doc.path}: no copy of the CGV found"]
         out = []
-        items = [(c.location, 0, f"{doc.where(c.location)}: clause {c.clause}: {quote(c.canonical, CLAUSE_EXCERPT)} → "
+        items = [(c.location, 0, f"{doc.where(c.location)}: {c.place}: {quote(c.canonical, CLAUSE_EXCERPT)} → "
                   f"{quote(c.found, CLAUSE_EXCERPT)}")
                  for c in self.changes]
         items += [(e.location or 0, 1, (doc.where(e.location) if e.location else doc.path) + f": {e.message}")
@@ -196,6 +232,7 @@ class _Heading:
     clause: Clause | None  # None: a numbered heading that is not in the canonical CGV
     number: str  # as numbered in the document
     start: int  # token index of the heading
+    title: int  # token index where its title starts (after « Article », the number and its punctuation)
     body: int  # token index where its body starts
     location: int
 
@@ -211,39 +248,64 @@ def _title_tokens(heading: list[Token]) -> list[Token]:
     return rest[1:] if rest and rest[0].text == "." else rest
 
 
+_ARTICLE = {"article", "art", "chapitre", "section", "titre"}  # a word that may come before a clause's number
+_AFTER_NUMBER = {".", ")", ":", "-", "°"}  # « 3.1. », « 3.1) », « ARTICLE 3 : », « Article 3.1 - »
+
+
+def _same_number(written: str, number: str) -> bool:
+    """« 3 » and « III » number the same section."""
+    if written == number:
+        return True
+    return written.isdigit() and number in ROMAN and ROMAN.index(number) + 1 == int(written)
+
+
 def _find_headings(tokens: list[Token], clauses: tuple[Clause, ...]) -> list[_Heading]:
-    titles = {c.number: " ".join(t.text for t in _title_tokens(tokenize(c.heading))) for c in clauses}
+    """The clause headings of the document, in the forms people write them: « 3.1. Titre », « 3.1 Titre »,
+    « 3.1) Titre », « Article 3.1 - Titre », « ARTICLE 3 : TITRE » (a section by its roman or arabic number),
+    in any case."""
+    titles = {c.number: " ".join(t.text for t in _title_tokens(tokenize(c.heading))).casefold() for c in clauses}
     by_number = {c.number: c for c in clauses}
     headings: list[_Heading] = []
     for i, token in enumerate(tokens):
         line_start = i == 0 or tokens[i - 1].line != token.line
-        if not line_start or not _NUMBER.fullmatch(token.text):
+        if not line_start:
             continue
-        j = i + 1
-        if j < len(tokens) and tokens[j].text == ".":
+        k = i
+        if token.text.casefold() in _ARTICLE and k + 1 < len(tokens) and tokens[k + 1].line == token.line:
+            k += 1
+            if tokens[k].text == "." and k + 1 < len(tokens):
+                k += 1
+        number_token = tokens[k]
+        if not _NUMBER.fullmatch(number_token.text):
+            continue
+        j = k + 1
+        separated = j < len(tokens) and tokens[j].text in _AFTER_NUMBER and tokens[j].line == token.line
+        if separated:
             j += 1
-        elif "." not in token.text:
-            continue  # a roman numeral is written "IV." in a heading
+        elif "." not in number_token.text and k == i:
+            continue  # « IV » and « 3 » are numbers of a heading only with their punctuation or « Article »
         if j >= len(tokens) or tokens[j].line != token.line:
             continue
 
         def score(number: str) -> float:
             size = len(titles[number].split(" "))
-            return fuzz.ratio(titles[number], " ".join(t.text for t in tokens[j : j + size]))
+            return fuzz.ratio(titles[number], " ".join(t.text for t in tokens[j : j + size]).casefold())
 
-        number = token.text
-        clause = by_number.get(number) if number in by_number and score(number) >= _TITLE_SIMILARITY else None
+        written = number_token.text
+        numbered = next((n for n in by_number if _same_number(written, n)), None)
+        clause = by_number[numbered] if numbered is not None and score(numbered) >= _TITLE_SIMILARITY else None
         if clause is None:
             best = max(titles, key=score)
             clause = by_number[best] if score(best) >= 90 else None
         if clause is None:
             line_length = sum(1 for t in tokens[i:] if t.line == token.line)
-            if line_length > 20 or not headings:
+            if line_length > 20 or not headings or (written.isdigit() and k == i):
                 continue  # a numbered sentence, or text before the CGV
-            headings.append(_Heading(None, number, i, i + line_length, token.line))
+            headings.append(_Heading(None, written, i, j, i + line_length, token.line))
             continue
         size = len(titles[clause.number].split(" "))
-        headings.append(_Heading(clause, number, i, j + size, token.line))
+        number = clause.number if _same_number(written, clause.number) else written
+        headings.append(_Heading(clause, number, i, j, j + size, token.line))
     return headings
 
 
@@ -271,12 +333,21 @@ def _describe(canonical: list[Token], found: list[Token], a1: int, a2: int, b1: 
     return join(canonical[a1:a2]), join(found[b1:b2])
 
 
-def _diff_clause(number: str, canonical: list[Token], found: list[Token]) -> list[Change]:
+_SENTENCE_END = {".", ";", ":", "!", "?"}
+_NEAR = 2  # two changes this few words apart, in one sentence, are one place (a swap, « ne … pas »)
+
+
+def _diff_clause(number: str, canonical: list[Token], found: list[Token]) -> tuple[list[Change], int]:
+    """The places where `found` departs from `canonical`, and how many canonical tokens it has in order.
+    A dash opening a line of the copy is a dash of the text where the canonical text has one there, else a
+    list bullet (not compared)."""
+    if any(t.bullet for t in found):
+        kept = _matched(canonical, found)
+        found = [t for index, t in enumerate(found) if not t.bullet or index in kept]
     matcher = difflib.SequenceMatcher(None, [t.text for t in canonical], [t.text for t in found], autojunk=False)
+    copied = sum(block.size for block in matcher.get_matching_blocks())
     changes = []
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
+    for a1, a2, b1, b2 in _places(matcher.get_opcodes(), canonical):
         # one change per place: split at line (document) and block (canonical) boundaries when both agree
         a_groups, b_groups = _group(canonical[a1:a2]), _group(found[b1:b2])
         if len(a_groups) == len(b_groups) > 1:
@@ -297,7 +368,32 @@ def _diff_clause(number: str, canonical: list[Token], found: list[Token]) -> lis
             else:
                 location = found[-1].line if found else 0
             changes.append(Change(number, location, *_describe(canonical, found, p_a1, p_a2, p_b1, p_b2)))
-    return changes
+    return changes, copied
+
+
+def _matched(canonical: list[Token], found: list[Token]) -> set[int]:
+    """The indexes of the tokens of `found` that the alignment with `canonical` keeps as they are."""
+    matcher = difflib.SequenceMatcher(None, [t.text for t in canonical], [t.text for t in found], autojunk=False)
+    return {block.b + k for block in matcher.get_matching_blocks() for k in range(block.size)}
+
+
+def _places(opcodes: list[tuple[str, int, int, int, int]], canonical: list[Token]
+            ) -> list[tuple[int, int, int, int]]:
+    """The differing spans of an alignment, two of them joined into one place when only a word or two of
+    the same sentence stand between them."""
+    places: list[list[int]] = []
+    previous_equal: tuple[int, int] | None = None
+    for op, a1, a2, b1, b2 in opcodes:
+        if op == "equal":
+            previous_equal = (a1, a2)
+            continue
+        if (places and previous_equal is not None and previous_equal[1] - previous_equal[0] <= _NEAR
+                and not any(t.text in _SENTENCE_END for t in canonical[previous_equal[0]:previous_equal[1]])):
+            places[-1][1], places[-1][3] = a2, b2
+        else:
+            places.append([a1, a2, b1, b2])
+        previous_equal = None
+    return [tuple(place) for place in places]
 
 
 def _without_trailing_text(canonical: list[Token], found: list[Token]) -> list[Token]:
@@ -312,9 +408,14 @@ def _without_trailing_text(canonical: list[Token], found: list[Token]) -> list[T
     return found
 
 
+TITLE = "title"  # the clause name of a change in the CGV's title line
+MIN_COPIED_SHARE = 0.5  # a copy holds at least this share of the words of the clauses whose headings it has
+
+
 def diff_document(cgv: Cgv, document: Document) -> DiffReport:
     """Find the CGV copy in `document` and every place where it departs from `cgv`."""
     vocabulary = {t.text for clause in cgv.clauses for t in tokenize(clause.plain_text())}
+    vocabulary |= {t.text for t in tokenize(cgv.title)}
     tokens = document_tokens(document, vocabulary)
     headings = _find_headings(tokens, cgv.clauses)
     known = [h for h in headings if h.clause is not None]
@@ -322,6 +423,7 @@ def diff_document(cgv: Cgv, document: Document) -> DiffReport:
     if not report.found:
         return report
     first_seen: dict[str, _Heading] = {}
+    canonical_words = copied_words = 0
     for position, heading in enumerate(headings):
         end = headings[position + 1].start if position + 1 < len(headings) else len(tokens)
         if heading.clause is None:
@@ -330,22 +432,28 @@ def diff_document(cgv: Cgv, document: Document) -> DiffReport:
             continue
         number = heading.clause.number
         if number in first_seen:
-            report.events.append(ClauseEvent(number, heading.location, f"clause {number} appears a second time "
-                                             f"(first at {document.where(first_seen[number].location)})"))
+            first = document.where(document.lines[first_seen[number].location][0])
+            report.events.append(ClauseEvent(number, heading.location,
+                                             f"clause {number} appears a second time (first at {first})"))
             continue
         first_seen[number] = heading
         canonical_heading, canonical_body = _canonical_tokens(heading.clause)
         if heading.number != number:
             report.events.append(ClauseEvent(number, heading.location,
                                              f"clause {number} is numbered {heading.number} in this copy"))
-        found_title = tokens[heading.start:heading.body]
-        title_changes = _diff_clause(number, canonical_heading, found_title)
-        if heading.number == number:
-            report.changes += title_changes
+        else:
+            report.changes += _diff_clause(number, *_as_written(_title_tokens(canonical_heading),
+                                                                tokens[heading.title:heading.body]))[0]
         body = tokens[heading.body:end]
         if position == len(headings) - 1:
             body = _without_trailing_text(canonical_body, body)
-        report.changes += _diff_clause(number, canonical_body, body)
+        changes, copied = _diff_clause(number, canonical_body, body)
+        report.changes += changes
+        canonical_words += len(canonical_body)
+        copied_words += copied
+    if copied_words < MIN_COPIED_SHARE * canonical_words:  # the headings of the CGV, not its text
+        return DiffReport(document, found=False)
+    report.changes = _diff_title(cgv, tokens, known[0]) + report.changes
     order = [c.number for c in cgv.clauses]
     for number in order:
         if number not in first_seen:
@@ -356,6 +464,29 @@ def diff_document(cgv: Cgv, document: Document) -> DiffReport:
     report.events = [replace(e, location=document.lines[e.location][0] if e.location is not None else None)
                      for e in report.events]
     return report
+
+
+def _as_written(canonical: list[Token], found: list[Token]) -> tuple[list[Token], list[Token]]:
+    """A heading and its copy, both in lower case when the copy is all in capitals (« PRIX ET CONDITIONS »:
+    a style, typed or made by CSS): its case is then not compared."""
+    letters = "".join(t.text for t in found if t.is_word)
+    if any(c.isalpha() for c in letters) and letters.upper() == letters:
+        return [replace(t, text=t.text.casefold()) for t in canonical], [replace(t, text=t.text.casefold())
+                                                                           for t in found]
+    return canonical, found
+
+
+def _diff_title(cgv: Cgv, tokens: list[Token], first: _Heading) -> list[Change]:
+    """The CGV's title line, when the copy has one: among the few lines before its first clause, the one
+    most like the canonical title."""
+    canonical = tokenize(cgv.title, 0)
+    wanted = " ".join(t.text for t in canonical).casefold()
+    lines = _group(tokens[:first.start])[-6:]
+    scored = [(fuzz.ratio(wanted, " ".join(t.text for t in line).casefold()), line) for line in lines]
+    best = max(scored, key=lambda item: item[0], default=None)
+    if best is None or best[0] < _TITLE_SIMILARITY:
+        return []
+    return _diff_clause(TITLE, *_as_written(canonical, best[1]))[0]
 
 
 def _moved(found: dict[str, _Heading], order: list[str]) -> list[ClauseEvent]:

@@ -97,19 +97,27 @@ class Token:
     text: str
     line: int  # 1-based line (or page) where the token stands
     space_before: bool
+    bullet: bool = False  # a dash opening a line: a list bullet, or a dash of the text the layout put there
 
     @property
     def is_word(self) -> bool:
         return self.text[0].isalnum() or self.text[0] == "_"
 
 
-def tokenize(text: str, first_line: int = 1, *, list_markers: bool = True) -> list[Token]:
+def tokenize(text: str, first_line: int = 1, *, list_markers: bool = True, keep_dashes: bool = False
+             ) -> list[Token]:
     """Tokens of `text`, line by line. With `list_markers`, a bullet ("- ",
-    "* ", "• ") opening a line is layout, not text, and is dropped."""
+    "* ", "• ") opening a line is layout, not text, and is dropped; with
+    `keep_dashes` too, a dash opening a line is kept, marked `bullet` (the
+    comparison decides whether the text has a dash there)."""
     tokens: list[Token] = []
     for number, line in enumerate(fold(text).split("\n"), start=first_line):
         if list_markers:
-            line = _BULLET_ONLY.sub("", line)
+            marker = _BULLET_ONLY.match(line)
+            if marker is not None:
+                if keep_dashes and marker.group().strip() == "-":
+                    tokens.append(Token("-", number, True, bullet=True))
+                line = line[marker.end():]
         previous_end = -1
         for match in _TOKEN.finditer(line):
             tokens.append(Token(match.group(), number, match.start() != previous_end))

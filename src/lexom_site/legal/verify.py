@@ -35,7 +35,7 @@ def verify_cgv_copies(cgv: Cgv, files: list[tuple[str, bytes]], out_name: str) -
             diagnostics.append(Diagnostic(shown, 0, 0, "the CGV is missing from this output", hint=HINT))
             continue
         for change in report.changes:
-            diagnostics.append(Diagnostic(shown, 0, 0, f"clause {change.clause} of the CGV is altered: "
+            diagnostics.append(Diagnostic(shown, 0, 0, f"{change.place} of the CGV is altered: "
                                           f"{quote(change.canonical, CLAUSE_EXCERPT)} came out as {quote(change.found, CLAUSE_EXCERPT)} "
                                           f"({report.document.unit} {change.location})", hint=HINT))
         for event in report.events:
