@@ -13,7 +13,8 @@ from conftest import REPO, complete_site, course, course_text, write_tree
 from lexom_site.cli import main
 from lexom_site.inputs.config import load_config
 from lexom_site.legal.cgv import load_cgv
-from lexom_site.legal.diff import MATCHES, diff_document, parse_document
+from lexom_site.legal.diff import MATCHES, diff_document
+from lexom_site.legal.document import parse_document
 from lexom_site.legal.pdftext import page_texts
 
 ARTIFACTS = REPO / "test-artifacts" / "catalogue"

@@ -25,7 +25,8 @@ from ..inputs.markdown import plain_inline
 from ..inputs.schema import PlainText, Text, TextList
 from ..inputs.source import MAX_SOURCE_BYTES, Source, read_input
 from ..legal.cgv import load_cgv
-from ..legal.diff import DiffReport, Document, diff_document
+from ..legal.diff import DiffReport, diff_document
+from ..legal.document import Document
 from ..paths import COURSES_DIR
 from .course_file import CourseDraft, course_file_lines
 from .legacy_sheet import decode_legacy, read_sheet

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from ..diagnostics import Diagnostic, Severity, quote
 from ..inputs.fields import REF_PATTERN
 from ..inputs.programme import AFTERNOON, MORNING
-from ..inputs.source import decode_lenient
+from ..files import decode_lenient
 from .course_file import CourseDraft, HalfDayDraft, ModuleDraft
 from .legacy_facts import FIELD_SECTIONS as FACT_FIELDS
 from .legacy_facts import SECTION_KEYS as FACT_SECTIONS

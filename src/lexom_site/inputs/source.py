@@ -9,7 +9,6 @@ of silently becoming 8. Aliases and duplicate keys are refused.
 
 from __future__ import annotations
 
-import codecs
 
 import functools
 import hashlib
@@ -155,29 +154,6 @@ def _invisible_characters(text: str, shown_as: str) -> list[Diagnostic]:
                                 hint="delete it and retype the text around it; it was probably pasted from "
                                 "another program"))
     return found
-
-
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"),
-         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))  # (UTF-32 LE starts as UTF-16 LE)
-
-
-def decode_lenient(data: bytes) -> str:
-    """Text from a document of unknown origin (a legacy sheet, a saved page, a copy saved by Notepad):
-    UTF-8, UTF-16 or UTF-32 as its byte order mark says, UTF-16 without one when every other byte is a zero
-    (French text), else UTF-8, else Windows-1252; line endings made LF."""
-    marked = next(((bom, name) for bom, name in _BOMS if data.startswith(bom)), None)
-    if marked is not None:
-        text = data[len(marked[0]):].decode(marked[1], errors="replace")
-    elif len(data) >= 4 and data[1::2].count(0) > len(data) * 0.4:
-        text = data.decode("utf-16-le", errors="replace")
-    elif len(data) >= 4 and data[0::2].count(0) > len(data) * 0.4:
-        text = data.decode("utf-16-be", errors="replace")
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 @dataclass(frozen=True)

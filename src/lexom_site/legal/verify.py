@@ -17,7 +17,8 @@ from pathlib import PurePosixPath
 
 from ..diagnostics import CLAUSE_EXCERPT, Diagnostic, quote
 from .cgv import Cgv
-from .diff import diff_document, parse_document
+from .diff import diff_document
+from .document import parse_document
 
 HINT = ("a template or stylesheet changed how the CGV is printed; the canonical text must come out word for word, "
         "and be seen: in a PDF, no smaller than 6 pt, dark enough on white, not hidden")
