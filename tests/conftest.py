@@ -11,6 +11,7 @@ by Hugo's integration tests:
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import textwrap
@@ -18,7 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from lexom_site.build.pipeline import build
+# The suite asserts the messages as the code writes them (English); tests/test_french.py asserts what editors
+# read by default, in French. (Set before the package is imported: it speaks the language asked at that time.)
+os.environ["LEXOM_LANG"] = "en"
+
+from lexom_site.build.pipeline import build  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 LEGACY = REPO.parent / "shared" / "legacy"

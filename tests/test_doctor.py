@@ -45,11 +45,12 @@ def hidden(*files: str, command: list[str], env: dict | None = None) -> subproce
     mounts = " && ".join(f"mount --bind /dev/null '{path}'" for path in files) or "true"
     script = f"{mounts} && exec \"$@\""
     return subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", *command], capture_output=True, text=True,
-                          env=env, timeout=120)
+                          env={**(env or os.environ), "LEXOM_LANG": "fr"}, timeout=120)  # (what editors read)
 
 
 def test_doctor_says_all_is_well_and_the_version_names_what_the_pdfs_use(site: Path):
-    done = subprocess.run([*LEXOM_SITE, "doctor", "--root", str(site)], capture_output=True, text=True)
+    done = subprocess.run([*LEXOM_SITE, "doctor", "--root", str(site)], capture_output=True, text=True,
+                          env={**os.environ, "LEXOM_LANG": "fr"})
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert [line.split(" : ")[0] for line in lines] == ["✓ Python", "✓ Pango", "✓ HarfBuzz-Subset", "✓ fontconfig",
@@ -76,7 +77,7 @@ def test_a_missing_library_is_named_with_its_install_command_and_the_build_says_
     assert done.returncode == 1
     lines = done.stdout.splitlines()
     assert line in lines and lines[lines.index(line) + 1] == install
-    assert done.stderr.endswith(" problème(s) : installez ce qui manque, puis relancez `lexom-site doctor`.\n")
+    assert done.stderr.endswith("1 problème : installez ce qui manque, puis relancez `lexom-site doctor`.\n")
     # a build says the same, before laying anything out, and blames no template
     done = hidden(path, command=[*LEXOM_SITE, "build", "--root", str(site)])
     assert done.returncode == 1
@@ -108,7 +109,8 @@ def test_pagefind_a_read_only_folder_and_the_test_tools(site: Path, tmp_path: Pa
     assert f"✗ Dossier du site : {read_only / 'public'} n'est pas inscriptible" in done.stdout.splitlines()
 
     done = subprocess.run([*LEXOM_SITE, "doctor", "--root", str(site), "--tests"], capture_output=True, text=True,
-                          env={**os.environ, "PATH": str(Path(sys.executable).parent), "LEXOM_CHROMIUM": "/nulle/part"})
+                          env={**os.environ, "PATH": str(Path(sys.executable).parent), "LEXOM_CHROMIUM": "/nulle/part",
+                               "LEXOM_LANG": "fr"})
     assert done.returncode == 1
     lines = done.stdout.splitlines()
     assert "✗ Chromium : introuvable (tests du navigateur)" in lines

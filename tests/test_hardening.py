@@ -684,7 +684,7 @@ def test_commands_read_regular_files_of_a_sane_size_and_go_on_after_a_bad_one(si
     assert f"{fifo}: error: is not a regular file (a folder, a pipe or a device)" in done.stderr
     assert f"{big}: error: file is too large (1,000,001 bytes; the limit is 1,000,000)" in done.stderr
     assert f"{sheet}: error: is given twice on the command line\n  hint: name each sheet once" in done.stderr
-    assert "1 sheet(s) would be imported, 3 not imported." in done.stderr
+    assert "1 sheet would be imported, 0 already up to date, 3 not imported." in done.stderr
 
     (site / "content/courses").mkdir(parents=True, exist_ok=True)
     os.mkfifo(site / "content/courses/ABC-DEF-9.md")

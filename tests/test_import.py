@@ -57,7 +57,7 @@ def write(folder: Path, name: str, text: str | bytes) -> Path:
 def test_importing_the_legacy_sheets_gives_the_committed_course_files(site: Path):
     code, out, err = run_import(site, "--updated", "2026-11-23", *map(str, LEGACY_SHEETS))
     assert code == 0, err
-    assert err.splitlines()[-1] == "2 sheet(s) imported, 0 not imported."
+    assert err.splitlines()[-1] == "2 sheets imported, 0 already up to date, 0 not imported."
     for ref in ("RCL-RCL-14", "PUB-ECOM-12"):
         imported = (site / "content/courses" / f"{ref}.md").read_bytes()
         assert imported == (REPO / "content/courses" / f"{ref}.md").read_bytes()
@@ -156,7 +156,7 @@ def test_a_broken_header_is_reported_and_the_other_sheets_still_imported(site: P
         "  hint: without it the course has no reference, category or sub-category",
         f"{broken}: not imported",
         f"{good} -> content/courses/GES-PRJ-2.md: imported",
-        "1 sheet(s) imported, 1 not imported.",
+        "1 sheet imported, 0 already up to date, 1 not imported.",
     ]
     assert sorted(p.name for p in (site / "content/courses").iterdir()) == ["GES-PRJ-2.md"]
 
@@ -182,7 +182,7 @@ def test_a_sheet_it_cannot_understand_names_the_line_and_what_it_expected(site: 
     code, _, err = run_import(site, str(path))
     assert code == 1
     assert err.splitlines()[0] == f"{path}{expected}"
-    assert err.splitlines()[-1] == "0 sheet(s) imported, 1 not imported."
+    assert err.splitlines()[-1] == "0 sheets imported, 0 already up to date, 1 not imported."
     assert list((site / "content/courses").iterdir()) == []
 
 
@@ -246,7 +246,7 @@ def test_dry_run_shows_the_file_and_writes_nothing(site: Path, tmp_path: Path):
     assert out.startswith(f"--- content/courses/GES-PRJ-1.md (would be written from {path})\n---\nref: GES-PRJ-1\n")
     assert "### 4. Capitaliser\n\n- Retour d'expérience\n" in out
     assert list((site / "content/courses").iterdir()) == []
-    assert err.splitlines()[-1] == "1 sheet(s) would be imported, 0 not imported."
+    assert err.splitlines()[-1] == "1 sheet would be imported, 0 already up to date, 0 not imported."
 
 
 def test_two_sheets_with_one_reference_in_one_run(site: Path, tmp_path: Path):
@@ -266,7 +266,7 @@ def test_a_sheet_whose_course_would_not_be_valid_is_reported_at_the_sheet_line(s
         f"{path}:27: error: module 3 comes where module 2 was expected (the course file would not be valid)",
         "  hint: number the modules 1, 2, 3... in order, continuing across days",
         f"{path}: not imported",
-        "0 sheet(s) imported, 1 not imported.",
+        "0 sheets imported, 0 already up to date, 1 not imported.",
     ]
     assert list((site / "content/courses").iterdir()) == []
 

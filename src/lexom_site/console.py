@@ -19,6 +19,7 @@ from typing import Callable, Iterator
 import click
 
 from .diagnostics import Diagnostic, printable, safe_line
+from .i18n import _, ngettext
 
 
 def say(text: str, *, err: bool = False, nl: bool = True) -> None:
@@ -35,7 +36,8 @@ def report_problems(diagnostics: list[Diagnostic], summary: bool = True) -> None
             click.echo(diagnostic.github_annotation())
     errors = sum(d.is_error for d in diagnostics)
     if errors and summary:
-        click.secho(f"{errors} error{'s' if errors > 1 else ''} found; nothing was written.", fg="red", err=True,
+        click.secho(ngettext("{count} error found; nothing was written.", "{count} errors found; nothing was written.",
+                             errors).format(count=errors), fg="red", err=True,
                     color=False if os.environ.get("NO_COLOR") else None)  # https://no-color.org
 
 
@@ -62,8 +64,8 @@ def interrupted_by(*signals: signal.Signals) -> Iterator[None]:
 def _internal_error(exc: Exception) -> None:
     if os.environ.get("LEXOM_SITE_DEBUG"):
         raise exc
-    click.echo(f"lexom-site: internal error ({type(exc).__name__}: {exc}); nothing was written.\n"
-               "  Please report it with the command you ran; LEXOM_SITE_DEBUG=1 shows the details.", err=True)
+    click.echo(_("lexom-site: internal error ({error}); nothing was written.\n  Please report it with the command you "
+                 "ran; LEXOM_SITE_DEBUG=1 shows the details.").format(error=f"{type(exc).__name__}: {exc}"), err=True)
     sys.exit(3)
 
 
@@ -82,7 +84,7 @@ def guarded(command: Callable) -> Callable:
             with interrupted_by(signal.SIGTERM):
                 return command(*args, **kwargs)
         except KeyboardInterrupt:
-            click.echo("Interrupted: nothing was written; the previous output is unchanged.", err=True)
+            click.echo(_("Interrupted: nothing was written; the previous output is unchanged."), err=True)
             sys.exit(130)
         except BrokenPipeError:  # the reader of the output stopped reading (`| head`): not an error of ours
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -91,9 +93,11 @@ def guarded(command: Callable) -> Callable:
             if exc.errno not in STORAGE_ERRORS:  # (a bug of ours: below)
                 _internal_error(exc)
             # not a bug: the disk is full, read-only or not ours; every file is written whole or not at all
-            where = f" ({exc.filename})" if exc.filename else ""
-            click.echo(f"lexom-site: cannot write{where}: {exc.strerror}. The command stopped; what it was writing "
-                       "was not written, and the previous site is as it was.", err=True)
+            message = (_("lexom-site: cannot write ({file}): {reason}. The command stopped; what it was writing was not "
+                         "written, and the previous site is as it was.") if exc.filename else
+                       _("lexom-site: cannot write: {reason}. The command stopped; what it was writing was not "
+                         "written, and the previous site is as it was."))
+            click.echo(message.format(file=exc.filename, reason=exc.strerror), err=True)
             sys.exit(1)
         except Exception as exc:  # a bug of ours, not a content error
             _internal_error(exc)

@@ -17,10 +17,20 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import N_, _
+
 
 class Severity(enum.Enum):
     ERROR = "error"
     WARNING = "warning"
+
+    @property
+    def shown(self) -> str:
+        """The word printed before the message, in the language in use (« erreur », « avertissement »)."""
+        return _(_SEVERITY_WORDS[self.value])
+
+
+_SEVERITY_WORDS = {"error": N_("error"), "warning": N_("warning")}
 
 
 @dataclass(frozen=True, order=True)
@@ -47,9 +57,10 @@ class Diagnostic:
     def format(self) -> str:
         """`path:line:col: error: message` (and its hint on the next line), printable: whatever a file holds, a
         terminal shows it as text, never as a command to the terminal or to CI."""
-        text = f"{printable(self.location())}: {self.severity.value}: {printable(self.message)}"
+        text = _("{location}: {severity}: {message}").format(
+            location=printable(self.location()), severity=self.severity.shown, message=printable(self.message))
         if self.hint:
-            text += f"\n  hint: {printable(self.hint)}"
+            text += "\n  " + _("hint: {hint}").format(hint=printable(self.hint))
         return safe_line(text)
 
     def github_annotation(self) -> str:
@@ -61,7 +72,8 @@ class Diagnostic:
                 props.append(f"endLine={self.end_line}")
         if self.col > 0:
             props.append(f"col={self.col}")
-        message = printable(self.message) + (f"\nhint: {printable(self.hint)}" if self.hint else "")
+        message = printable(self.message) + ("\n" + _("hint: {hint}").format(hint=printable(self.hint))
+                                             if self.hint else "")
         kind = "error" if self.is_error else "warning"
         return f"::{kind} {','.join(props)}::{_escape_data(message)}"
 

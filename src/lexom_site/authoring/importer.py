@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import BuildError, Diagnostic, display_path
+from ..i18n import ngettext
 from ..files import write_atomic
 from ..inputs.catalogue import course_problems
 from ..inputs.config import SiteConfig, load_config
@@ -163,6 +164,18 @@ class ImportRun:
     @property
     def failed(self) -> int:
         return sum(outcome.action in ("failed", "refused") for outcome in self.outcomes)
+
+    def summary(self, dry_run: bool) -> str:
+        """« 1 sheet imported, 1 already up to date, 0 not imported. »: each sheet counted once, by what
+        happened to it (or, with --dry-run, what would)."""
+        made = sum(o.action == ("would write" if dry_run else "written") for o in self.outcomes)
+        unchanged = sum(o.action == "unchanged" for o in self.outcomes)
+        parts = [(ngettext("{count} sheet would be imported", "{count} sheets would be imported", made) if dry_run
+                  else ngettext("{count} sheet imported", "{count} sheets imported", made)).format(count=made),
+                 ngettext("{count} already up to date", "{count} already up to date", unchanged).format(
+                     count=unchanged),
+                 ngettext("{count} not imported", "{count} not imported", self.failed).format(count=self.failed)]
+        return ", ".join(parts) + "."
 
 
 def _read_sheets(files: list[Path]) -> list[tuple[str, bytes | Diagnostic]]:
