@@ -82,11 +82,11 @@ def test_a_missing_library_is_named_with_its_install_command_and_the_build_says_
     done = hidden(path, command=[*LEXOM_SITE, "build", "--root", str(site)])
     assert done.returncode == 1
     name = line[2:].split(" : ")[0]
-    assert f"{name}: error: " in done.stderr or library == "fontconfig"  # (Pango needs fontconfig: named first)
+    assert f"{name}: erreur : " in done.stderr or library == "fontconfig"  # (Pango needs fontconfig: named first)
     assert "(il manque à cette machine, pas au site)" in done.stderr
-    assert f"  hint: {install.strip()} ; `lexom-site doctor` vérifie tout ce dont lexom-site a besoin " \
+    assert f"  conseil : {install.strip()} ; `lexom-site doctor` vérifie tout ce dont lexom-site a besoin " \
            "sur cette machine" in done.stderr
-    assert "templates/" not in done.stderr and "internal error" not in done.stderr
+    assert "templates/" not in done.stderr and "erreur interne" not in done.stderr
     assert not (site / "public").exists()
 
 
