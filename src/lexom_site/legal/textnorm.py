@@ -2,7 +2,11 @@
 
 Differences no reader sees are erased before comparing texts: Unicode
 composition (NFC), the kind of space (non-breaking, narrow, thin), curly vs
-straight apostrophes, non-breaking hyphens, soft hyphens, line wrapping.
+straight apostrophes, non-breaking hyphens, soft hyphens, line wrapping; and
+what the French typography of the outputs (render/typography.py) adds to
+the text as written: spaces before : ; ! ? and inside « » (a token is a word
+or one mark, spaces between them do not count), « nᵒ » for « n° », thousands
+grouped by a space (« 1 200 » is the one token « 1200 »).
 `fold` keeps every character at its offset so positions found in the folded
 text are positions in the original.
 """
@@ -18,11 +22,13 @@ _FOLD = str.maketrans({
     "\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\u2002": " ", "\u2003": " ", "\t": " ",
     "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'",
     "\u2010": "-", "\u2011": "-",
+    "\u1d52": "\u00b0",  # « nᵒ » (render/typography.py) is « n° »
     "\u00ad": " ",  # soft hyphen: never a visible difference
 })
 
-# a word (with inner hyphens, apostrophes, dots, slashes, @) or one punctuation mark
-_TOKEN = re.compile(r"\w+(?:[-'./@]\w+)*|[^\w\s]")
+# a number in groups of thousands (« 1 200 », one token, spaces dropped), a word (with inner hyphens,
+# apostrophes, dots, slashes, @) or one punctuation mark
+_TOKEN = re.compile(r"(?<![\w.,])\d{1,3}(?: \d{3})+(?![\w.])|\w+(?:[-'./@]\w+)*|[^\w\s]")
 _BULLET_ONLY = re.compile(r"^[ \t]*[-*•◦▪‣][ \t]+")
 
 
@@ -56,7 +62,7 @@ def tokenize(text: str, first_line: int = 1, *, list_markers: bool = True) -> li
             line = _BULLET_ONLY.sub("", line)
         previous_end = -1
         for match in _TOKEN.finditer(line):
-            tokens.append(Token(match.group(), number, match.start() != previous_end))
+            tokens.append(Token(match.group().replace(" ", ""), number, match.start() != previous_end))
             previous_end = match.end()
     return tokens
 
