@@ -226,3 +226,18 @@ def test_the_cgv_page_and_pdf_are_set_and_still_verified_word_for_word(site: Pat
                                        str(out / "cgv/index.html"), str(out / "pdf/catalogue.pdf")])
     assert result.exit_code == 0, result.output
     assert result.output.count("the CGV copy matches the canonical text") == 3
+
+
+def test_the_search_index_finds_a_word_after_a_typographic_apostrophe(site: Path):
+    """Pagefind cuts words at ' but not at ’: the pages print ’, the index is given '."""
+    import gzip
+
+    write_tree(site, "-- content/courses/ABC-DEF-1.md --\n" + course_text(
+        prerequisites="prerequisites: Connaître l'ordonnancement à l'issue du module"))
+    result = CliRunner().invoke(main, ["build", "--root", str(site), "--no-pdf"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    out = site / "public"
+    assert "Connaître l\u2019ordonnancement à l\u2019issue" in (out / "formations/abc-def-1/index.html").read_text()
+    words = b"".join(gzip.decompress(index.read_bytes()) for index in (out / "pagefind/index").glob("*.pf_index"))
+    assert b"ordonnanc" in words and b"issu" in words  # (stems) words of their own
+    assert "\u2019".encode() not in words and b"l'ordonnanc" not in words
