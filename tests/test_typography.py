@@ -132,6 +132,20 @@ def test_html_text_is_set_and_markup_code_addresses_head_and_search_metadata_are
     assert typeset_html(out) == out
 
 
+FRAGMENTS = st.sampled_from(["<p>", "</p>", "<em>", "</em>", '<a href="https://x.fr/?a=1&amp;b=2 : 30%">', "</a>",
+                             "<code>", "</code>", "<br>", "<li>", "</li>", '<span title="l\'a : 30%">', "</span>",
+                             "<!-- a : b -->", "l&#39;", "a", "1200", " ", "\u00a0", "\u202f", ":", ";", "?", "%",
+                             "€", "jours", "«", "»", "n°", "dpo@lexom.fr", "&amp;", "&lt;b&gt;", "\n"])
+
+
+@given(st.lists(FRAGMENTS, max_size=30))
+def test_markup_comes_out_as_it_went_in_and_setting_is_idempotent(fragments: list[str]):
+    document = "<html><head><title>a : b</title></head><body>" + "".join(fragments) + "</body></html>"
+    out = typeset_html(document)
+    assert re.findall(r"<[^>]*>", out) == re.findall(r"<[^>]*>", document)
+    assert typeset_html(out) == out
+
+
 # --- a built site: the HTML page, the PDF sheet, the CGV -----------------------------------------------------
 
 RAW = {  # written without the spaces, or with plain ones
