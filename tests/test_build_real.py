@@ -12,6 +12,7 @@ import pytest
 
 from lexom_site.inputs.markdown import plain_inline
 from lexom_site.legal.pdftext import page_texts
+from lexom_site.render.typography import typeset
 from pdfwords import find_words, words
 from lexom_site.build.project import load_project
 
@@ -72,7 +73,8 @@ def test_pdf_holds_the_whole_canonical_cgv_verbatim(real_build: Path, ref: str):
     text = "\n".join(page_texts(_pdf(real_build, ref)))
     version = f"Version {cgv.version} — en vigueur au {cgv.effective_date_fr}"
     assert version == "Version 1.0 — en vigueur au 22 novembre 2026"
-    expected = "\n".join([cgv.title, version, cgv.plain_text()])
+    # (as the outputs set it in French: « 30 % », « nᵒ 2018-493 », « BON POUR ACCORD » in U+202F...)
+    expected = typeset("\n".join([cgv.title, version, cgv.plain_text()]))
     match = find_words(expected, text)
     assert len(words(expected)) > 3000
     assert match.complete, match.describe()
@@ -109,8 +111,8 @@ def test_cgv_starts_on_a_new_page(real_build: Path, ref: str):
     assert starts, "CGV title not found"
     first = starts[0]
     assert pages[first].lstrip().startswith("Conditions Générales de Vente : LEXOM")
-    assert "Modalités d'évaluation" in "\n".join(pages[:first])
-    assert "Modalités d'évaluation" not in pages[first]
+    assert "Modalités d’évaluation" in "\n".join(pages[:first])
+    assert "Modalités d’évaluation" not in pages[first]
 
 
 @pytest.mark.parametrize("ref", sorted(COURSES))
@@ -205,7 +207,7 @@ def test_cgv_page_has_every_clause_with_an_anchor(real_build: Path):
     for clause in PROJECT.cgv.clauses:
         assert f'id="{clause.anchor}"' in html
     text = re.sub(r"<[^>]+>", " ", html).replace("&#39;", "'")
-    assert find_words(PROJECT.cgv.plain_text(), text).complete
+    assert find_words(typeset(PROJECT.cgv.plain_text()), text).complete
 
 
 # The readings decided in the foundation issue, per legacy copy: canonical

@@ -62,7 +62,7 @@ def test_the_real_catalogue_in_one_pdf(real_build: Path):
     reader = pypdf.PdfReader(path)
     entries = contents(reader, pages)
     assert [ref for ref, _ in entries] == ["PUB-ECOM-12", "RCL-RCL-14"]  # by category: COMMUNICATION, RELATION CLIENT
-    titles = {"PUB-ECOM-12": "L'impact des influenceurs - Marketing d'influence",
+    titles = {"PUB-ECOM-12": "L’impact des influenceurs - Marketing d’influence",  # (’: French typography)
               "RCL-RCL-14": "Utiliser les réseaux sociaux dans sa relation client"}
     for ref, number in entries:  # each entry's page is the page where that course's title is
         page = flat(pages[int(number) - 1])
@@ -104,7 +104,7 @@ def test_the_real_catalogue_in_one_pdf(real_build: Path):
     home = (real_build / "index.html").read_text(encoding="utf-8")
     size = f"{round(len(data) / 1000)}\u00a0ko" if len(data) < 1_000_000 else ""
     assert f'href="pdf/catalogue.pdf" download>Télécharger le catalogue complet</a> <span class="file-info">PDF, ' \
-           f"{total} pages, {size}</span>" in home
+           f"{total}\u00a0pages, {size}</span>" in home
     _save_images(data, {"cover": 0, "contents": 2, "category": first["PUB-ECOM-12"] - 1})
 
 
@@ -153,11 +153,11 @@ def test_the_cover_names_the_qualiopi_certification_when_declared(site: Path):
     result = run("build", "--root", str(site))
     assert result.exit_code == 0, result.stderr
     pages = page_texts((site / "public/pdf/catalogue.pdf").read_bytes(), margin_band=0)
-    assert ("La certification qualité a été délivrée au titre de la catégorie d'actions suivante : actions de "
+    assert ("La certification qualité a été délivrée au titre de la catégorie d’actions suivante : actions de "
             "formation.") in flat(pages[0])
     back = flat(pages[-1])
     assert "Camille Martin — formation@lexom.fr — 04 75 00 00 00" in back
-    assert "Cet enregistrement ne vaut pas agrément de l'État." in back
+    assert "Cet enregistrement ne vaut pas agrément de l’État." in back
     with pikepdf.open(site / "public/pdf/catalogue.pdf") as document:
         assert len(document.pages) == len(pages)
 

@@ -74,7 +74,8 @@ def test_the_drift_of_each_legacy_cgv_copy_is_reported_as_legal_diff_does(site: 
 
 
 def _words(text: str) -> list[str]:
-    text = unicodedata.normalize("NFC", text).casefold()
+    # (the outputs print ’ for ', docs/content-format.md: the same word)
+    text = unicodedata.normalize("NFC", text).casefold().replace("’", "'")
     return [w for w in (t.strip(".,;:!?()«»/•*-–—") for t in text.split()) if w]
 
 
@@ -217,7 +218,8 @@ def test_markdown_and_yaml_characters_are_kept_as_written(site: Path, tmp_path: 
     assert code == 0, err
     CliRunner().invoke(main, ["build", "--root", str(site), "--no-pdf"])
     page = (site / "public/formations/ges-prj-1/index.html").read_text()
-    for shown in ("Excel : les « tableaux croisés »", "Cadrer : *le* projet [v2]", "1. Étape une", "# pas un titre",
+    for shown in ("Excel : les « tableaux croisés »", "Cadrer : *le* projet [v2]", "1. Étape une",
+                  "# pas un titre",
                   "&lt;b&gt;gras&lt;/b&gt; &amp; co"):
         assert shown in page
 

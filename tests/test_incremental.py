@@ -87,7 +87,7 @@ def catalogue_label(project: Path) -> str:
     path = project / "public/pdf/catalogue.pdf"
     size = path.stat().st_size
     label = f"{round(size / 1000)}\u00a0ko" if size < 1_000_000 else f"{size / 1e6:.1f}".replace(".", ",") + "\u00a0Mo"
-    return f"PDF, {len(pikepdf.open(path).pages)} pages, {label}"
+    return f"PDF, {len(pikepdf.open(path).pages)} pages, {label}"
 
 
 @pytest.mark.parametrize("edit, remade", [

@@ -50,8 +50,8 @@ def flat(text: str) -> str:
 
 
 def bare(text: str) -> str:
-    """What a reader reads, whatever the lines and hyphens of the layout."""
-    return re.sub(r"[\s\-\u2010\u202f\u00a0]", "", text)
+    """What a reader reads, whatever the lines and hyphens of the layout (and ’ or ': French typography)."""
+    return re.sub(r"[\s\-\u2010\u202f\u00a0]", "", text).replace("’", "'")
 
 
 def make(site: Path, text: str, *args: str, name: str = "p.yaml"):
@@ -87,7 +87,7 @@ def test_a_proposal_holds_every_mention_of_the_cgv_and_of_a_training_agreement(s
             "Déclaration d'activité enregistrée sous le numéro 84 07 01234 07 auprès du préfet de région "
             "Auvergne-Rhône-Alpes. Cet enregistrement ne vaut pas agrément de l'État.",
             # CGV 2.1
-            "Proposition commerciale", "n° 2026-042", "Émise le 1er décembre 2026 — valable jusqu'au 31 décembre 2026",
+            "Proposition commerciale", "nᵒ 2026-042", "Émise le 1er décembre 2026 — valable jusqu'au 31 décembre 2026",
             "Intitulé et référence Piloter un projet (réf. ABC-DEF-1)", "Dates Du 15 au 16 mars 2027",
             "Lieu Aubenas", "Durée 2 jours (14 heures)", "Participants (2) Jeanne Dupont, Paul Martin",
             "Adresse de facturation : 12 rue des Lilas, 69003 Lyon", "ACME SARL",
@@ -108,7 +108,7 @@ def test_a_proposal_holds_every_mention_of_the_cgv_and_of_a_training_agreement(s
     sheet = page_texts((sales / "public/pdf/ABC-DEF-1.pdf").read_bytes())  # (running header and footer aside)
     sheet_course = flat(" ".join(sheet[: next(i for i, t in enumerate(sheet) if "Conditions Générales de Vente" in t)]))
     programme = flat(" ".join(page_texts(pdf.read_bytes())[annex:]))
-    start, end = "Objectifs de la formation", "Modalités d'évaluation"
+    start, end = "Objectifs de la formation", "Modalités d’évaluation"
     assert bare(sheet_course[sheet_course.index(start): sheet_course.index(end)]) in bare(programme)
     # the CGV, the canonical text, with its acceptance block
     report = diff_document(load_cgv(load_config(sales)), parse_document(pdf.read_bytes(), "p.pdf", ".pdf"))
@@ -174,7 +174,7 @@ def test_the_contract_of_an_individual_follows_the_code_du_travail(sales: Path):
             "seules les prestations effectivement dispensées sont dues, au prorata temporis",
             "Fait en deux exemplaires"):
         assert bare(mention) in bare(first), mention
-    assert "Déclaration d'activité enregistrée sous le numéro 84 07 01234 07" in first
+    assert "Déclaration d’activité enregistrée sous le numéro 84 07 01234 07" in first
     _save_pages(sales / "proposals/2026-042-contrat.pdf", 2, "contract")
     # a company cannot sign an individual's contract
     result, path = make(sales, PROPOSAL, "--contract")

@@ -134,7 +134,7 @@ def test_recipe_an_output_a_new_pdf(copy: dict[str, Path]):
     assert "and 4 PDF sheet(s)" in built.stderr  # two sheets, two attendance sheets
     sheet = site / "public/pdf/emargement/ABC-DEF-2.pdf"
     text = "".join(page_texts(sheet.read_bytes(), margin_band=0))
-    assert "Feuille d'émargement" in text and "Conduire une réunion (réf. ABC-DEF-2)" in text
+    assert "Feuille d’émargement" in text and "Conduire une réunion (réf. ABC-DEF-2)" in text
     assert "Jour 1 - Après-midi" in text
     # made again only when what it is made from changed
     made = {path.name: path.stat().st_mtime_ns for path in sheet.parent.iterdir()}

@@ -406,7 +406,7 @@ def test_printing_a_course_page_gives_a_clean_sheet(browser, linked_site: Path):
     text = " ".join(" ".join(page_texts(pdf, margin_band=0)).split())
     assert "Piloter un projet" in text and "Tableau de bord" in text
     assert "https://www.lexom.fr/formations/abc-def-1/" in text  # where the sheet comes from
-    assert "guide de l'ANSSI (https://cyber.gouv.fr/guide)" in text  # the address of a link, after its text
+    assert "guide de l’ANSSI (https://cyber.gouv.fr/guide)" in text  # the address of a link, after its text
     for screen_only in ("Aller au contenu", "Rechercher", "Conditions générales de vente", "Télécharger"):
         assert screen_only not in text, screen_only
 

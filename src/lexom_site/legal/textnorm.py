@@ -8,6 +8,11 @@ the ellipsis (… = ...), ligatures (ﬁ = fi), and every invisible character
 marks: removed). `fold_mapped` says where each folded offset was in the
 original, so positions found in the folded text are reported where the
 editor's text has them. docs/legal-lint.md says the same for readers.
+It also erases what the French typography of the outputs
+(render/typography.py) adds to the text as written: the spaces before
+: ; ! ? and inside « » (a token is a word or one mark: spaces between them
+do not count), « nᵒ » for « n° », thousands grouped by a space (« 1 200 »
+is the one token « 1200 »).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ _FOLD = str.maketrans({
     **dict.fromkeys("\u2019\u2018\u201b\u02bc\u2032", "'"),
     **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
     **dict.fromkeys("\u00ab\u00bb\u201c\u201d\u201e\u201f\u2039\u203a", '"'),
+    "\u1d52": "\u00b0",  # « nᵒ » (render/typography.py) is « n° »
 })
 # Characters that draw nothing, removed: every format character of Unicode (category Cf: the soft hyphen,
 # zero-width space and joiners, the word joiner, a byte order mark inside the text, the bidirectional marks,
@@ -38,8 +44,9 @@ _EXPAND = {"\u2026": "...", "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\uf
            "\ufb05": "st", "\ufb06": "st"}
 _RESIZED = re.compile(INVISIBLE.pattern[:-1] + "".join(_EXPAND) + "]")
 
-# a word (with inner hyphens, apostrophes, dots, slashes, @) or one punctuation mark
-_TOKEN = re.compile(r"\w+(?:[-'./@]\w+)*|[^\w\s]")
+# a number in groups of thousands (« 1 200 », one token, spaces dropped), a word (with inner hyphens,
+# apostrophes, dots, slashes, @) or one punctuation mark
+_TOKEN = re.compile(r"(?<![\w.,])\d{1,3}(?: \d{3})+(?![\w.])|\w+(?:[-'./@]\w+)*|[^\w\s]")
 # a list bullet opening a line: a dash, a star, a bullet sign, or a symbol-font bullet that a word processor
 # stores in the private-use area (U+F0B7 for Symbol's bullet, U+F0A7 for Wingdings' square...)
 _BULLET_ONLY = re.compile(r"^[ \t]*[-*•◦▪‣●■➢⁃\uf020-\uf0ff](?:[ \t]+|[ \t]*$)")
@@ -120,7 +127,7 @@ def tokenize(text: str, first_line: int = 1, *, list_markers: bool = True, keep_
                 line = line[marker.end():]
         previous_end = -1
         for match in _TOKEN.finditer(line):
-            tokens.append(Token(match.group(), number, match.start() != previous_end))
+            tokens.append(Token(match.group().replace(" ", ""), number, match.start() != previous_end))
             previous_end = match.end()
     return tokens
 

@@ -28,6 +28,7 @@ import pikepdf
 
 from .pdf_join import interrupt_after
 from .stamp import PageNumbers, StampFont
+from .typography import typeset  # (the bookmarks read as the pages: French typography)
 
 LINK, NUMBER = "lexom-page:", "lexom-number:"  # the contents' links and number boxes as laid out, + a course's ref
 CONTENTS_SIZE, CONTENTS_COLOUR = 10.0, (27 / 255, 35 / 255, 48 / 255)  # catalogue.css: body size, --ink
@@ -148,7 +149,7 @@ def _write_outline(document: pikepdf.Pdf, pages: list[pikepdf.Page], contents: i
         tree.append((CONTENTS_TITLE, contents, []))
     for category, courses in categories:
         tree.append((category, first_page[courses[0][0]],
-                     [(f"{title} ({ref})", first_page[ref], []) for ref, title in courses]))
+                     [(f"{typeset(title)} ({ref})", first_page[ref], []) for ref, title in courses]))
     tree.append(("Conditions générales de vente", first_page[CGV], []))
     root = document.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
     root.Count = _outline_level(document, root, tree, pages)

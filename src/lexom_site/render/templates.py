@@ -21,14 +21,12 @@ from ..inputs.config import SiteConfig
 from ..inputs.french import format_amount, format_date, format_number
 from ..inputs.key_facts import declaration_sentence, key_facts, session_dates
 from ..inputs.markdown import render_block, render_inline
+from .typography import ADDRESS, typeset_html
 from .metadata import catalogue_jsonld, course_description, course_jsonld, plain_text
 from .urls import absolute_url, category_anchor, course_page_path
 
 _BARE_URL = re.compile(r'<a href="(?:mailto:)?([^"]*)">\1</a>')
 _TAG = re.compile(r"(<[^>]*>)")
-# what is never hyphenated: addresses (web and mail), and strings too long to be words (a code, a reference)
-_ADDRESS = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
-                      r"\.[A-Za-z]{2,}|(?<![^\s(«\"'])[^\s<>]{40,}")
 
 
 def make_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> jinja2.Environment:
@@ -79,7 +77,7 @@ def _mark_bare_urls(rendered: str) -> str:
                 in_link = part.startswith("<a ") or (in_link and part != "</a>")
                 out.append(part)
             else:  # (a link's own text is marked below, with the link)
-                out.append(part if in_link else _ADDRESS.sub(r'<span class="url">\g<0></span>', part))
+                out.append(part if in_link else ADDRESS.sub(r'<span class="url">\g<0></span>', part))
         rendered = "".join(out)
     if "<a " not in rendered:
         return rendered
@@ -89,7 +87,8 @@ def _mark_bare_urls(rendered: str) -> str:
 def render_template(env: jinja2.Environment, config: SiteConfig, name: str, **context: Any) -> str:
     """Render one template; a template error becomes a BuildError at its line."""
     try:
-        return env.get_template(name).render(**context)
+        rendered = env.get_template(name).render(**context)
+        return typeset_html(rendered) if name.endswith(".html") else rendered
     except jinja2.TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else config.templates_dir / name
         raise BuildError([Diagnostic(display_path(path, config.root), exc.lineno or 0, 0,
