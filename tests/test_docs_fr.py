@@ -1,11 +1,14 @@
-"""The French documentation quotes what the tool really prints: every message of the « `check` dit » column
-of docs/fr/erreurs.md is made here by the same mistake, in a tiny project checked with `lexom-site check` in
-French (the default), and must be found, word for word, in what the command prints.
+"""The French documentation quotes what the tool really prints: every message of the « `check` dit » and
+« La commande dit » columns of docs/fr/erreurs.md is made here by the same mistake, in tiny projects checked or
+built with `lexom-site` in French (the default), and must be found, word for word, in what the command prints
+(« … » in a quoted message stands for a part that depends on the file or the machine). The one message no test
+can provoke, a full disk, is compared with the compiled French catalog, as the tool would print it.
 
 `python tests/test_docs_fr.py` prints that output (to paste from when a message changes)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -20,7 +23,8 @@ sys.path.insert(0, str(REPO / "tests"))
 from conftest import course_text  # noqa: E402
 
 ERREURS = REPO / "docs" / "fr" / "erreurs.md"
-TESTED_COLUMN = "`check` dit"
+TESTED_COLUMNS = ("`check` dit", "La commande dit")
+DISK_FULL = "impossible d'écrire"
 
 TWO_DAYS = ("## Jour 1 - Matin\n\n### 1. Cadrer\n\n- Objectifs\n\n## Jour 1 - Après-midi\n\n### 2. Suivre\n\n- Budget\n\n"
             "## Jour 2 - Matin\n\n### 3. Livrer\n\n- Recette\n\n## Jour 2 - Après-midi\n\n### 4. Clore\n\n- Bilan\n")
@@ -123,13 +127,45 @@ def make_empty_project(root: Path) -> Path:
     return root
 
 
-def check(root: Path, *options: str) -> str:
-    """What `lexom-site check` prints, in French (the default language)."""
+def lexom_site(cwd: Path, *args: str) -> str:
+    """What `lexom-site ARGS` prints, in French (the default language)."""
     env = {k: v for k, v in os.environ.items() if k not in ("LEXOM_LANG", "LANGUAGE", "GITHUB_ACTIONS")}
     env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), env.get("PYTHONPATH", "")])
-    result = subprocess.run([sys.executable, "-m", "lexom_site", "check", "--root", str(root), *options],
-                            capture_output=True, text=True, env=env, cwd=root)
+    result = subprocess.run([sys.executable, "-m", "lexom_site", *map(str, args)],
+                            capture_output=True, text=True, env=env, cwd=cwd, timeout=600)
     return result.stdout + result.stderr
+
+
+def check(root: Path, *options: str) -> str:
+    return lexom_site(root, "check", "--root", root, *options)
+
+
+def build_and_files_output(tmp: Path) -> list[str]:
+    """The build refusing its folders, and the files given to legal-diff and import."""
+    root = make_small_project(tmp / "build")
+    (tmp / "mine").mkdir()
+    (tmp / "mine" / "garder.txt").write_text("x", encoding="utf-8")
+    (tmp / "photos").mkdir()
+    (tmp / "photos" / "vacances.jpg").write_bytes(b"x")
+    config = root / "site.yaml"
+    base_url = re.search(r"base_url: \S+", config.read_text(encoding="utf-8"))[0]
+    wrong = make_small_project(tmp / "base_url") / "site.yaml"
+    wrong.write_text(config.read_text(encoding="utf-8").replace(base_url, "base_url: https://www.lexom.fr/a&b/"),
+                     encoding="utf-8")
+    os.mkfifo(tmp / "tube.txt")
+    (tmp / "gros.txt").write_bytes(b"a" * 6_000_000)
+    (tmp / "abime.pdf").write_bytes(b"%PDF-1.4\n%%EOF")
+    (tmp / "fiche.txt").write_text("2\nJours\n", encoding="utf-8")
+    return [
+        lexom_site(tmp, "build", "--root", root, "--no-pdf", "--out", "mine"),
+        lexom_site(tmp, "build", "--root", root, "--no-pdf", "--out", root),
+        lexom_site(tmp, "build", "--root", root, "--no-pdf", "--cache-dir", "photos"),
+        lexom_site(tmp, "build", "--root", root, "--no-pdf", "--cache-dir", root / "assets" / "cache"),
+        lexom_site(tmp, "build", "--root", root, "--no-pdf", "-j", "4000"),
+        check(wrong.parent),
+        lexom_site(tmp, "legal-diff", "--root", root, "tube.txt", "gros.txt", "abime.pdf"),
+        lexom_site(tmp, "import", "--root", root, "--dry-run", "fiche.txt", "fiche.txt"),
+    ]
 
 
 def all_output(tmp: Path) -> str:
@@ -138,11 +174,21 @@ def all_output(tmp: Path) -> str:
         check(make_small_project(tmp / "strict"), "--strict"),
         check(make_cgv_project(tmp / "cgv")),
         check(make_empty_project(tmp / "empty")),
+        *build_and_files_output(tmp),
     ])
 
 
+def disk_full_messages() -> list[str]:
+    """The messages of a full disk, as the tool prints them in French (os.strerror is not translated)."""
+    from lexom_site.i18n import compiled_catalog
+
+    reason = os.strerror(errno.ENOSPC)
+    return [message.string.format(file="…", reason=reason) for message in compiled_catalog("fr")
+            if isinstance(message.string, str) and DISK_FULL in message.string]
+
+
 def quoted_messages() -> list[tuple[int, str]]:
-    """(line, message) for every `code span` of the « `check` dit » column of the tables of erreurs.md."""
+    """(line, message) for every `code span` of the tested columns of the tables of erreurs.md."""
     found = []
     column = None
     for number, line in enumerate(ERREURS.read_text(encoding="utf-8").splitlines(), 1):
@@ -151,7 +197,7 @@ def quoted_messages() -> list[tuple[int, str]]:
             continue
         cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
         if column is None:
-            column = cells.index(TESTED_COLUMN) if TESTED_COLUMN in cells else -1
+            column = next((cells.index(name) for name in TESTED_COLUMNS if name in cells), -1)
             continue
         if column < 0 or set(line) <= set("|-: "):
             continue
@@ -169,9 +215,17 @@ def test_the_error_tables_quote_messages():
     assert len(quoted_messages()) >= 30
 
 
+def found(message: str, printed: str) -> bool:
+    """`message` is in one line of `printed`, « … » standing for anything."""
+    pattern = ".*?".join(re.escape(piece) for piece in message.split("…"))
+    return re.search(pattern, printed) is not None
+
+
 @pytest.mark.parametrize("line, message", quoted_messages(), ids=lambda value: str(value)[:40])
-def test_a_quoted_message_is_what_check_prints(printed, line, message):
-    assert message in printed, f"docs/fr/erreurs.md:{line}: `check` does not print this:\n{message}"
+def test_a_quoted_message_is_what_the_tool_prints(printed, line, message):
+    if DISK_FULL in message:
+        printed = "\n".join(disk_full_messages())
+    assert found(message, printed), f"docs/fr/erreurs.md:{line}: the tool does not print this:\n{message}"
 
 
 if __name__ == "__main__":
