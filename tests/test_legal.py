@@ -254,12 +254,10 @@ def test_legal_diff_reports_exactly_the_departures_of_each_legacy_sheet():
     p = str(LEGACY_000)
     assert result.stdout.splitlines() == [
         f"{p}:110: clause I: « consignées » → « consignés »",
-        f"{p}:160: clause 3.3: « faire » → « -faire »",
-        f"{p}:228: clause 4.4: « en » → « *en »",
+        # (« -faire » and « *en » on lines 160, 228 and 232: a list bullet typed against its word, not a drift)
         f"{p}:228: clause 4.4: « majeure ; » → « majeure,. »",
-        f"{p}:232: clause 4.4: « en » → « *en »",
         f"{p}:240: clause 4.5: « déchargeant » → « déchargement »",
-        f"{p}: the CGV copy departs from the canonical text in 6 places",
+        f"{p}: the CGV copy departs from the canonical text in 3 places",
     ]
     result = invoke("legal-diff", "--root", str(REPO), str(LEGACY_003))
     assert result.exit_code == 1

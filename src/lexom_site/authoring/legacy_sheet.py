@@ -38,12 +38,14 @@ from .legacy_facts import read_facts
 
 # --- reading ---------------------------------------------------------------------------------------------------
 
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2007": " ", "\u2009": " ", "\t": " ",
-                         "\u200b": "", "\ufeff": "", "\u00ad": ""})
+# (the no-break spaces of French typography, U+00A0 and U+202F, are the editor's: kept)
+_SPACES = str.maketrans({"\u2007": " ", "\u2009": " ", "\t": " ", "\u200b": "", "\ufeff": "", "\u00ad": ""})
+_RUN_OF_SPACES = re.compile(r"\s+")
 
 
 def decode_legacy(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or Windows-1252, as NFC text with LF and plain spaces."""
+    """UTF-8, UTF-16 or UTF-32 (with a byte order mark) or Windows-1252, as NFC text with LF, plain spaces
+    and the no-break spaces of the sheet."""
     return unicodedata.normalize("NFC", decode_lenient(data)).translate(_SPACES)
 
 
@@ -54,7 +56,13 @@ class Line:
 
 
 def _lines(text: str) -> list[Line]:
-    return [Line(number, " ".join(raw.split())) for number, raw in enumerate(text.split("\n"), start=1)]
+    return [Line(number, _RUN_OF_SPACES.sub(_one_space, raw.strip())) for number, raw in
+            enumerate(text.split("\n"), start=1)]
+
+
+def _one_space(run: re.Match) -> str:
+    """A run of spaces as one: a no-break space where the sheet has one alone (« 30\u00a0% »), else a space."""
+    return run[0] if run[0] in ("\u00a0", "\u202f") else " "
 
 
 def key(text: str) -> str:

@@ -107,9 +107,9 @@ def _page_text(textpage: pdfium.PdfTextPage, bottom: float, top: float, visible_
         pdfium_c.FPDFText_GetCharOrigin(raw, index, x, y)
         if not bottom <= y.value <= top:
             continue
-        if char.isspace():
-            if out and out[-1] not in " \n":
-                out.append(" ")
+        if char.isspace():  # (a no-break space stays one: the text as typeset)
+            if out and out[-1] not in " \n\u00a0\u202f":
+                out.append(char if char in "\u00a0\u202f" else " ")
             continue
         pdfium_c.FPDFText_GetMatrix(raw, index, matrix)
         scale = math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
@@ -127,7 +127,7 @@ def _page_text(textpage: pdfium.PdfTextPage, bottom: float, top: float, visible_
             em = max(size, previous_size, 1.0)
             if abs(y.value - baseline) > 0.5 * em or box.left < right - em:
                 out.append("\n")
-            elif box.left - right > SPACE_EM * em and out[-1] != " ":
+            elif box.left - right > SPACE_EM * em and out[-1] not in " \u00a0\u202f":
                 out.append(" ")
         out.append("-" if char == "\x02" else char)  # (pdfium's mark for a hyphen at a line end)
         previous = (box.right, y.value, size)

@@ -49,6 +49,8 @@ _RESIZED = re.compile(INVISIBLE.pattern[:-1] + "".join(_EXPAND) + "]")
 _TOKEN = re.compile(r"(?<![\w.,])\d{1,3}(?: \d{3})+(?![\w.])|\w+(?:[-'./@]\w+)*|[^\w\s]")
 # a list bullet opening a line: a dash, a star, a bullet sign, or a symbol-font bullet that a word processor
 # stores in the private-use area (U+F0B7 for Symbol's bullet, U+F0A7 for Wingdings' square...)
+# a bullet typed against its first word (« -faire », « *en »): a bullet, unless the text has that mark there
+_GLUED_BULLET = re.compile(r"^[ \t]*[-*•](?=\w)")
 _BULLET_ONLY = re.compile(r"^[ \t]*[-*•◦▪‣●■➢⁃\uf020-\uf0ff](?:[ \t]+|[ \t]*$)")
 
 
@@ -116,14 +118,15 @@ def tokenize(text: str, first_line: int = 1, *, list_markers: bool = True, keep_
     """Tokens of `text`, line by line. With `list_markers`, a bullet ("- ",
     "* ", "• ") opening a line is layout, not text, and is dropped; with
     `keep_dashes` too, a dash opening a line is kept, marked `bullet` (the
-    comparison decides whether the text has a dash there)."""
+    comparison decides whether the text has a dash there), and so is a
+    dash or a star typed against the first word (« -faire »)."""
     tokens: list[Token] = []
     for number, line in enumerate(fold(text).split("\n"), start=first_line):
         if list_markers:
-            marker = _BULLET_ONLY.match(line)
+            marker = _BULLET_ONLY.match(line) or (_GLUED_BULLET.match(line) if keep_dashes else None)
             if marker is not None:
-                if keep_dashes and marker.group().strip() == "-":
-                    tokens.append(Token("-", number, True, bullet=True))
+                if keep_dashes and marker.group().strip() in ("-", "*"):
+                    tokens.append(Token(marker.group().strip(), number, True, bullet=True))
                 line = line[marker.end():]
         previous_end = -1
         for match in _TOKEN.finditer(line):
