@@ -55,7 +55,17 @@ COURSES: dict[str, str] = {
     "FM-ALIAS-1": _course("FM-ALIAS-1", audience="audience: &public Chefs de projet",
                           prerequisites="prerequisites: *public"),
     "FM-KEY-1": "---\n? [a, b]\n: x\n---\n\n## Jour 1 - Matin\n",
+    # Mistakes YAML would report elsewhere, or not at all
+    "YAML-DASH-1": _course("YAML-DASH-1", objectives="objectives:\n  - Planifier un projet\n  Suivre un budget"),
+    "YAML-SPACE-1": _course("YAML-SPACE-1", teaching_methods="teaching_methods:\n  - Exercices pratiques\n"
+                                                            "  -Jeux de rôle"),
+    "YAML-QUOTE-1": _course("YAML-QUOTE-1", title='title: "Piloter un projet'),
+    "YAML-DQ-1": _course("YAML-DQ-1", title='title: "Le "bon" projet"'),
+    "YAML-APOS-1": _course("YAML-APOS-1", title="title: 'L'essentiel'"),
+    "YAML-INDENT-1": _course("YAML-INDENT-1", category=" category: GESTION"),
+    "YAML-DEEP-1": _course("YAML-DEEP-1", objectives="objectives:\n  - Planifier un projet\n    - Organiser le travail"),
     # The reference and the file name
+    "QUALITÉ-03": _course("QUALITÉ-03"),
     "REF-NAME-2": _course("REF-NAME-1"),
     "REF-CASE-1": _course("abc-def-1"),
     "REF-LONG-1": _course("A" + "-B" * 150),
@@ -121,6 +131,19 @@ def make_cgv_project(root: Path) -> Path:
     return root
 
 
+def make_between_project(root: Path) -> Path:
+    """Three course files: a category spelt two ways, a title twice."""
+    make_small_project(root)
+    courses = root / "content" / "courses"
+    (courses / "RCL-RCL-14.md").unlink()
+    for ref, category, title in (("ABC-DEF-1", "COMMUNICATION", "Piloter un projet"),
+                                 ("ABC-DEF-2", "Communication", "Piloter un projet"),
+                                 ("ABC-DEF-3", "COMMUNICATION", "Communiquer")):
+        (courses / f"{ref}.md").write_text(_course(ref, category=f"category: {category}", title=f"title: {title}"),
+                                           encoding="utf-8")
+    return root
+
+
 def make_empty_project(root: Path) -> Path:
     make_small_project(root)
     (root / "content" / "courses" / "RCL-RCL-14.md").unlink()
@@ -174,6 +197,7 @@ def all_output(tmp: Path) -> str:
         check(make_small_project(tmp / "strict"), "--strict"),
         check(make_cgv_project(tmp / "cgv")),
         check(make_empty_project(tmp / "empty")),
+        check(make_between_project(tmp / "between")),
         *build_and_files_output(tmp),
     ])
 
