@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import spawn
+from ..i18n import _
 from ..diagnostics import BuildError, Diagnostic, display_path
 from ..files import file_digest, sha256
 from ..inputs.catalogue import Catalogue, course_paths, make_catalogue, read_course
@@ -74,7 +75,7 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
         cgv = load_cgv(config, reader)
     except BuildError as exc:
         diagnostics += exc.diagnostics
-    cgv_source, _ = reader(config.cgv_file, display_path(config.cgv_file, config.root))
+    cgv_source = reader(config.cgv_file, display_path(config.cgv_file, config.root))[0]
     intro = None
     if (config.root / CATALOGUE_INTRO).exists():
         intro_source, found = reader(config.root / CATALOGUE_INTRO, display_path(config.root / CATALOGUE_INTRO,
@@ -100,7 +101,7 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
             continue
         digest = known.get(os.path.relpath(path, config.root).replace(os.sep, "/"))
         if digest is None:
-            source, _ = reader(path, display_path(path, config.root))
+            source = reader(path, display_path(path, config.root))[0]
             digest = source.digest if source is not None else None
         if digest is not None and entry.get("sha256") == digest and entry.get("key") == validity:
             try:
@@ -127,9 +128,9 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
     diagnostics = list(dict.fromkeys(diagnostics))  # a file unreadable for two stages is reported once
     if not paths and config.courses_dir.is_dir() and not allow_empty:  # (all deleted by mistake?)
         diagnostics.append(Diagnostic(display_path(config.courses_dir, config.root), 0, 0,
-                                      "there is no course file: the site would publish an empty catalogue",
-                                      hint="add one with `lexom-site new course REF --title \"…\"`; to publish an "
-                                      "empty catalogue on purpose, use --allow-empty"))
+                                      _("there is no course file: the site would publish an empty catalogue"),
+                                      hint=_("add one with `lexom-site new course REF --title \"…\"`; to publish an "
+                                             "empty catalogue on purpose, use --allow-empty")))
     if not any(d.is_error for d in diagnostics) and (config.strict if strict is None else strict):
         diagnostics += completeness_problems(tuple(courses), config)
     if any(d.is_error for d in diagnostics) or cgv is None:
