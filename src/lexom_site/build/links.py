@@ -105,12 +105,10 @@ def page_links(path: str, text: str, base_url: str = "") -> PageLinks:
     return PageLinks(tuple(links), tuple(problems), frozenset(ids))
 
 
-def find_broken_links(pages: Mapping[str, PageLinks], site: Iterable[str], *,
-                      absent_on_purpose: Callable[[str], bool] = lambda path: False) -> list[BrokenLink]:
+def find_broken_links(pages: Mapping[str, PageLinks], site: Iterable[str]) -> list[BrokenLink]:
     """The broken internal links of `pages` (file -> its links); `site`: every
-    file of the site, written or not yet (paths relative to its root);
-    `absent_on_purpose(path)`: targets left out of this build on purpose (the
-    PDFs of `build --no-pdf`)."""
+    file of the site, written or not yet (paths relative to its root; the
+    PDFs of `build --no-pdf` are not: its pages must not link them)."""
     present = set(site)
     broken: list[BrokenLink] = []
     for page in sorted(pages):
@@ -118,8 +116,7 @@ def find_broken_links(pages: Mapping[str, PageLinks], site: Iterable[str], *,
         broken += [BrokenLink(page, link, _shown(problem)) for link, problem in found.problems]
         for link, target, fragment in found.links:
             if target not in present:
-                if not absent_on_purpose(target):
-                    broken.append(BrokenLink(page, link, _("{file} does not exist in the site").format(file=target)))
+                broken.append(BrokenLink(page, link, _("{file} does not exist in the site").format(file=target)))
             elif fragment and target in pages and fragment not in pages[target].ids:
                 problem = (_("the page has no element with id '{id}'") if target == page else
                            _("{file} has no element with id '{id}'"))

@@ -52,7 +52,7 @@ class Project:
 def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None = None,
                  reader: Reader | None = None, pages_into: Staging | None = None,
                  input_digests: dict[str, str] | None = None, strict: bool | None = None,
-                 allow_empty: bool = False) -> Project:
+                 allow_empty: bool = False, pdf: bool = True) -> Project:
     """Read and validate every source; raise BuildError with all problems.
     `strict` (default: site.yaml's `strict`): a course lacking an item
     Qualiopi requires is a problem too (see inputs/completeness.py).
@@ -62,7 +62,8 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
     processes for a large catalogue (`jobs`: how many; default all cores).
     With a `cache`, a course file whose bytes, configuration, CGV and program
     are those of a previous valid build is taken from it instead. With
-    `pages_into`, the page of each course read anew is rendered into that
+    `pages_into`, the page of each course read anew is rendered into that (`pdf`: linking its PDF sheet, which
+    the build makes)
     staging folder by the same worker (`Project.prerendered`). `input_digests`: the
     SHA-256 of input files (by path in the project) just computed by the
     caller, so that cached course files are not read again."""
@@ -115,7 +116,7 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
             to_check.append(path)
     linter = Linter(config, cgv)
     for path, (course, found, page, digest) in zip(to_check, _check_courses(config, linter, to_check, jobs, reader,
-                                                                             pages_into)):
+                                                                             pages_into, pdf)):
         diagnostics += found
         if page is not None:
             prerendered[page[0]] = page[1]
@@ -145,6 +146,7 @@ class _WorkerState:
     linter: Linter
     reader: Reader
     pages_into: Staging | None
+    pdf: bool = True
     env: Any = None
 
 
@@ -163,7 +165,7 @@ def _check_course(path: Path) -> tuple[Course | None, list[Diagnostic], tuple[st
         if state.env is None:
             state.env = make_environment(state.config)
         try:
-            file = render_page(state.env, state.config, course_page(course))
+            file = render_page(state.env, state.config, course_page(course, pdf=state.pdf))
             state.pages_into.write(file.path, file.data)
             page = (file.path, sha256(file.data))
         except BuildError as exc:  # a template error: the same for every course, reported once
@@ -172,9 +174,10 @@ def _check_course(path: Path) -> tuple[Course | None, list[Diagnostic], tuple[st
 
 
 def _check_courses(config: SiteConfig, linter: Linter, paths: list[Path], jobs: int | None, reader: Reader,
-                   pages_into: Staging | None) -> list[tuple[Course | None, list[Diagnostic], tuple[str, str] | None, str]]:
+                   pages_into: Staging | None, pdf: bool = True
+                   ) -> list[tuple[Course | None, list[Diagnostic], tuple[str, str] | None, str]]:
     global _worker_state
-    _worker_state = _WorkerState(config, linter, reader, pages_into)
+    _worker_state = _WorkerState(config, linter, reader, pages_into, pdf)
     jobs = jobs or os.cpu_count() or 1
     try:
         if jobs < 2 or len(paths) < PARALLEL_CHECK_FROM or "fork" not in multiprocessing.get_all_start_methods():
