@@ -513,7 +513,8 @@ def test_check_accepts_or_reports_positions_never_raises(real_config, front, bod
         diagnostics += found + [d for d in lint_texts(config, cgv, [LintFile(COURSE, source.text, "course")])
                                 if d.path == COURSE]  # (not the CGV's own warnings)
         assert course is not None or found
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1  # a lone CR ends a line too, as in editors
+    written = text.replace("\n", "\r\n") if crlf else text  # (the file: « \r » then CRLF is two line ends)
+    lines = written.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1  # a lone CR ends a line too
     for diagnostic in diagnostics:
         assert diagnostic.path == COURSE
         assert 1 <= diagnostic.line <= lines, diagnostic

@@ -65,7 +65,7 @@ def test_a_slightly_altered_copy_with_other_spacing_is_still_found(site: Path):
     write_tree(site, "-- content/courses/ABC-DEF-1.md --\n" + course_text(body=body_with(f"- {altered}")))
     result = invoke("check", "--root", str(site))
     assert errors(result) == [
-        "content/courses/ABC-DEF-1.md:25:3: error: line 25 copy the CGV (clause 3.5 « Cas d'annulation »)"]
+        "content/courses/ABC-DEF-1.md:25:3: error: line 25 copies the CGV (clause 3.5 « Cas d'annulation »)"]
 
 
 def test_a_copy_in_a_template_is_an_error(site: Path):
@@ -76,7 +76,7 @@ def test_a_copy_in_a_template_is_an_error(site: Path):
     result = invoke("check", "--root", str(site))
     line = next(i for i, s in enumerate(footer.read_text().split("\n"), 1) if "Si le Client renonce" in s)
     assert errors(result) == [
-        f"templates/base.html:{line}:{line_col(footer, line)}: error: line {line} copy the CGV "
+        f"templates/base.html:{line}:{line_col(footer, line)}: error: line {line} copies the CGV "
         "(clause 3.5 « Cas d'annulation »)"]
 
 

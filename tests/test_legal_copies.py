@@ -165,7 +165,7 @@ def test_check_finds_a_pasted_sentence_whatever_invisible_characters_it_carries(
     _course_with(site, "".join(c + hide if c.isalpha() else c for c in CANCELLATION))  # one after every letter
     result = CliRunner().invoke(main, ["check", "--root", str(site)])
     assert result.exit_code == 1
-    assert ("content/courses/ABC-DEF-1.md:23:3: error: line 23 copy the CGV (clause 3.5 « Cas d'annulation »)"
+    assert ("content/courses/ABC-DEF-1.md:23:3: error: line 23 copies the CGV (clause 3.5 « Cas d'annulation »)"
             in result.stderr)
 
 

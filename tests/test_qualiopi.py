@@ -110,11 +110,11 @@ def test_audit_of_the_real_catalogue_lists_exactly_what_is_missing(tmp_path: Pat
         assert statuses["sanction"][0] == "default" and statuses["results"][0] == "n/a"
     assert report["missing"] == len(SITE_MISSING) + 2 * len(REAL_MISSING)
     text = run("audit", "--root", str(root))
-    assert "  1 · tarifs                   Tarifs" in text.stdout and "MANQUANT" in text.stdout
-    assert text.stdout.rstrip().endswith("33 élément(s) manquant(s) ; 2 formation(s) sur 2 incomplète(s).")
+    assert "  1 · tarifs                   Tarifs" in text.stdout and "MISSING" in text.stdout
+    assert text.stdout.rstrip().endswith("33 item(s) missing; 2 course(s) out of 2 incomplete.")
     github = run("audit", "--root", str(root), "--format", "github", "--exit-zero")
     assert github.exit_code == 0
-    assert ("::warning file=content/courses/RCL-RCL-14.md,line=1::Qualiopi (1 · tarifs) : Tarifs manquant (prices)"
+    assert ("::warning file=content/courses/RCL-RCL-14.md,line=1::Qualiopi (1 · tarifs): Tarifs missing (prices)"
             in github.stdout.splitlines())
 
 

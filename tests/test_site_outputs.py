@@ -67,11 +67,22 @@ def test_a_broken_link_in_a_template_is_reported_once_at_its_line(site: Path):
     assert not (site / "public").exists()
 
 
-def test_a_preview_without_pdf_does_not_count_the_pdf_links_as_broken(site: Path):
+def test_a_preview_without_pdf_links_no_pdf_and_a_link_to_one_is_broken(site: Path):
     write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text()}")
     result = run("build", "--root", str(site), "--no-pdf")
     assert result.exit_code == 0, result.stderr
-    assert 'href="../../pdf/ABC-DEF-1.pdf"' in (site / "public/formations/abc-def-1/index.html").read_text()
+    page = (site / "public/formations/abc-def-1/index.html").read_text()
+    assert "pdf/ABC-DEF-1.pdf" not in page and "Télécharger la fiche PDF" not in page
+    assert "pdf/catalogue" not in (site / "public/index.html").read_text()
+    # a template that links a PDF all the same: the link check counts it (no PDF is made)
+    template = site / "templates/course.html"
+    template.write_text(template.read_text().replace("{% if pdf_url %}", "{% if true %}").replace(
+        'href="{{ pdf_url }}"', 'href="{{ root }}pdf/{{ course.ref }}.pdf"'))
+    result = run("build", "--root", str(site), "--no-pdf")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "templates/course.html: error: broken link '../../pdf/ABC-DEF-1.pdf' in public/formations/abc-def-1/index.html: "
+        "pdf/ABC-DEF-1.pdf does not exist in the site")
 
 
 def test_the_search_index_is_made_kept_and_repaired(site: Path):

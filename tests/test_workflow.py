@@ -70,7 +70,7 @@ def test_serve_rebuilds_on_change_shows_errors_and_stops_cleanly(site: Path):
         wait_for(lambda: json.loads(get(base + "/__lexom__/status"))["version"] > version)
 
         course.write_text(course_text(title="title: Module : intro"))  # an editor's mistake
-        error = wait_for(lambda: (p := get(base + "/formations/abc-def-1/index.html")) and "n'a pas pu" in p and p)
+        error = wait_for(lambda: (p := get(base + "/formations/abc-def-1/index.html")) and "could not be rebuilt" in p and p)
         assert "content/courses/ABC-DEF-1.md:3:15" in error
         assert "a &#x27;:&#x27; followed by a space inside a value confuses YAML" in error
         assert json.loads(get(base + "/__lexom__/status"))["ok"] is False
@@ -183,7 +183,7 @@ def test_pre_commit_runs_offline_and_catches_mistakes(tmp_path: Path):
         shutil.copy(REPO / name, clone / name)
     (clone / ".venv").symlink_to(REPO / ".venv")
     env = {"PATH": f"{REPO / '.venv/bin'}:/usr/bin:/bin", "PRE_COMMIT_HOME": str(tmp_path / "home"),
-           "HOME": str(tmp_path)}
+           "HOME": str(tmp_path), "LEXOM_LANG": "en"}
     command = [str(REPO / ".venv/bin/pre-commit"), "run", "--all-files"]
     subprocess.run(["git", "add", "-A"], cwd=clone, check=True)
     result = subprocess.run(command, cwd=clone, capture_output=True, text=True, env=env, timeout=300)

@@ -5,7 +5,8 @@
 Each check says what is missing and the exact command that installs it
 (Debian/Ubuntu, Fedora, macOS with Homebrew). The libraries are looked for
 the way WeasyPrint loads them (the same names, with ctypes), so that nothing
-heavy is imported to find out. Messages are in French: editors read them.
+heavy is imported to find out. Messages are written in English and read in
+French by default (i18n.py): editors read them.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .diagnostics import Diagnostic
+from .i18n import N_, _
 
 MIN_PYTHON = (3, 11)
 MIN_PANGO = (1, 44)  # WeasyPrint 70's minimum
@@ -48,17 +50,17 @@ class Install:
     macos: str = ""
 
     def lines(self) -> list[str]:
-        return [f"{system} : {command}" for system, command in (
+        return [_("{system}: {command}").format(system=system, command=_(command)) for system, command in (
             ("Debian/Ubuntu", self.debian), ("Fedora", self.fedora), ("macOS (Homebrew)", self.macos)) if command]
 
 
 PANGO = Install("sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0", "sudo dnf install pango", "brew install pango")
 HARFBUZZ = Install("sudo apt-get install libharfbuzz-subset0", "sudo dnf install harfbuzz", "brew install harfbuzz")
 FONTCONFIG = Install("sudo apt-get install libfontconfig1", "sudo dnf install fontconfig", "brew install fontconfig")
-PYTHON = Install("sudo apt-get install python3 python3-venv (Python 3.11 ou plus : Debian 12, Ubuntu 24.04)",
+PYTHON = Install(N_("sudo apt-get install python3 python3-venv (Python 3.11 or later: Debian 12, Ubuntu 24.04)"),
                  "sudo dnf install python3", "brew install python@3.12")
-PAGEFIND = Install(".venv/bin/python -m pip install 'pagefind[bin]==1.5.2' (ou ./dev.sh setup)")
-CHROMIUM = Install("sudo apt-get install chromium (ou LEXOM_CHROMIUM=/chemin/vers/chromium)", "sudo dnf install chromium",
+PAGEFIND = Install(N_(".venv/bin/python -m pip install 'pagefind[bin]==1.5.2' (or ./dev.sh setup)"))
+CHROMIUM = Install(N_("sudo apt-get install chromium (or LEXOM_CHROMIUM=/path/to/chromium)"), "sudo dnf install chromium",
                    "brew install --cask chromium")
 JAVA = Install("sudo apt-get install default-jre-headless", "sudo dnf install java-21-openjdk-headless",
                "brew install openjdk")
@@ -77,7 +79,7 @@ class Check:
 
     def lines(self) -> list[str]:
         mark = "✓" if self.ok else "✗"
-        out = [f"{mark} {self.name} : {self.detail}"]
+        out = [_("{mark} {name}: {detail}").format(mark=mark, name=self.name, detail=self.detail)]
         if not self.ok:
             out += [f"    {line}" for line in (self.install.lines() if self.install else [])]
             if self.fix:
@@ -118,36 +120,36 @@ def pdf_checks() -> list[Check]:
     missing = [name for name in ("gobject", "pango", "pangoft2") if load_library(LIBRARIES[name]) is None]
     pango = library_versions()["pango"]
     if missing or pango is None:
-        checks.append(Check("Pango", False, "introuvable (bibliothèque " + ", ".join(missing or ["pango"]) +
-                            ") : WeasyPrint ne peut pas mettre les PDF en page", PANGO))
+        checks.append(Check("Pango", False, _("not found (library {names}): WeasyPrint cannot lay out the PDFs")
+                            .format(names=", ".join(missing or ["pango"])), PANGO))
     elif _as_tuple(pango) < MIN_PANGO:
-        checks.append(Check("Pango", False, f"version {pango}, trop ancienne (WeasyPrint demande "
-                            f"{'.'.join(map(str, MIN_PANGO))} ou plus)", PANGO))
+        checks.append(Check("Pango", False, _("version {version}, too old (WeasyPrint needs {minimum} or later)")
+                            .format(version=pango, minimum=".".join(map(str, MIN_PANGO))), PANGO))
     else:
-        checks.append(Check("Pango", True, f"version {pango}"))
+        checks.append(Check("Pango", True, _("version {version}").format(version=pango)))
     subset = load_library(LIBRARIES["harfbuzz-subset"])
     harfbuzz = library_versions()["harfbuzz"]
     if subset is None or harfbuzz is None:
-        checks.append(Check("HarfBuzz-Subset", False, "introuvable : les polices des PDF ne peuvent pas être "
-                            "réduites comme il faut (les PDF ne seraient plus identiques d'une machine à l'autre)",
-                            HARFBUZZ))
+        checks.append(Check("HarfBuzz-Subset", False, _("not found: the PDFs' fonts cannot be subset as they must "
+                                                        "be (the PDFs would no longer be the same from one machine "
+                                                        "to another)"), HARFBUZZ))
     elif _as_tuple(harfbuzz) < MIN_HARFBUZZ_SUBSET:
-        checks.append(Check("HarfBuzz-Subset", False, f"version {harfbuzz}, trop ancienne (il faut "
-                            f"{'.'.join(map(str, MIN_HARFBUZZ_SUBSET))} ou plus)", HARFBUZZ))
+        checks.append(Check("HarfBuzz-Subset", False, _("version {version}, too old ({minimum} or later is needed)")
+                            .format(version=harfbuzz, minimum=".".join(map(str, MIN_HARFBUZZ_SUBSET))), HARFBUZZ))
     else:
         checks.append(Check("HarfBuzz-Subset", True, f"HarfBuzz {harfbuzz}"))
     if load_library(LIBRARIES["fontconfig"]) is None:
-        checks.append(Check("fontconfig", False, "introuvable : WeasyPrint ne trouve pas les polices", FONTCONFIG))
+        checks.append(Check("fontconfig", False, _("not found: WeasyPrint cannot find the fonts"), FONTCONFIG))
     else:
-        checks.append(Check("fontconfig", True, "présent"))
+        checks.append(Check("fontconfig", True, _("present")))
     return checks
 
 
 def python_check() -> Check:
     version = ".".join(map(str, sys.version_info[:3]))
     if sys.version_info[:2] < MIN_PYTHON:
-        return Check("Python", False, f"{version}, trop ancien (il faut {'.'.join(map(str, MIN_PYTHON))} ou plus)",
-                     PYTHON)
+        return Check("Python", False, _("{version}, too old ({minimum} or later is needed)").format(
+            version=version, minimum=".".join(map(str, MIN_PYTHON))), PYTHON)
     return Check("Python", True, version)
 
 
@@ -160,10 +162,11 @@ def pagefind_check() -> Check:
         done = subprocess.run([str(program), "--version"], capture_output=True, text=True, timeout=20)
         if done.returncode == 0 and done.stdout.strip():
             return Check("Pagefind", True, done.stdout.strip())
-        detail = f"le programme {program} ne fonctionne pas"
+        detail = _("the program {program} does not work").format(program=program)
     except (ImportError, OSError, subprocess.SubprocessError) as exc:
-        detail = f"introuvable ({type(exc).__name__}: {exc})" if not isinstance(exc, ImportError) else "introuvable"
-    return Check("Pagefind", False, detail + " : la recherche du site ne peut pas être construite", PAGEFIND)
+        detail = (_("not found ({error})").format(error=f"{type(exc).__name__}: {exc}")
+                  if not isinstance(exc, ImportError) else _("not found"))
+    return Check("Pagefind", False, _("{detail}: the site's search cannot be built").format(detail=detail), PAGEFIND)
 
 
 def fonts_check(root: Path) -> Check:
@@ -174,12 +177,12 @@ def fonts_check(root: Path) -> Check:
     named = sorted({match for css in (sorted(css_dir.glob("*.css")) if css_dir.is_dir() else [])
                     for match in re.findall(r"url\(['\"]?([^'\")]+\.(?:ttf|otf|woff2?))", css.read_text("utf-8"))})
     if not named:
-        return Check("Polices", True, "aucune police déclarée dans assets/css")
+        return Check(_("Fonts"), True, _("no font declared in assets/css"))
     missing = [name for name in named if not (css_dir / name).resolve().is_file()]
     if missing:
-        return Check("Polices", False, "fichiers introuvables : " + ", ".join(missing),
-                     fix="remettez ces fichiers dans assets/fonts/ (git checkout assets/fonts)")
-    return Check("Polices", True, f"{len(named)} fichier(s) de police")
+        return Check(_("Fonts"), False, _("files not found: {files}").format(files=", ".join(missing)),
+                     fix=_("put these files back in assets/fonts/ (git checkout assets/fonts)"))
+    return Check(_("Fonts"), True, _("{count} font file(s)").format(count=len(named)))
 
 
 def writable_check(name: str, folder: Path) -> Check:
@@ -188,9 +191,10 @@ def writable_check(name: str, folder: Path) -> Check:
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
     if existing.is_dir() and os.access(existing, os.W_OK | os.X_OK):
-        return Check(name, True, f"{folder} (inscriptible)")
-    return Check(name, False, f"{folder} n'est pas inscriptible", fix=f"donnez-vous le droit d'écrire dans {existing}, "
-                 "ou choisissez un autre dossier (--out, --cache-dir)")
+        return Check(name, True, _("{folder} (writable)").format(folder=folder))
+    return Check(name, False, _("{folder} is not writable").format(folder=folder),
+                 fix=_("give yourself the right to write in {folder}, or choose another folder (--out, --cache-dir)")
+                 .format(folder=existing))
 
 
 def test_checks() -> list[Check]:
@@ -198,17 +202,18 @@ def test_checks() -> list[Check]:
     chromium = os.environ.get("LEXOM_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser") \
         or "/usr/bin/chromium"
     checks = [Check("Chromium", True, chromium) if Path(chromium).is_file() and os.access(chromium, os.X_OK)
-              else Check("Chromium", False, "introuvable (tests du navigateur)", CHROMIUM)]
+              else Check("Chromium", False, _("not found (browser tests)"), CHROMIUM)]
     for name, program, install in (("Java", "java", JAVA), ("Node.js", "node", NODE), ("npm", "npm", NODE)):
         found = shutil.which(program)
         checks.append(Check(name, True, found) if found else
-                      Check(name, False, f"« {program} » introuvable dans le PATH (tests des validateurs)", install))
+                      Check(name, False, _("'{program}' not found in the PATH (validator tests)").format(
+                          program=program), install))
     return checks
 
 
 def doctor_checks(root: Path, out_dir: Path, cache_dir: Path, *, tests: bool = False) -> list[Check]:
     checks = [python_check(), *pdf_checks(), pagefind_check(), fonts_check(root),
-              writable_check("Dossier du site", out_dir), writable_check("Cache", cache_dir)]
+              writable_check(_("Site folder"), out_dir), writable_check(_("Cache"), cache_dir)]
     return checks + (test_checks() if tests else [])
 
 
@@ -226,7 +231,7 @@ def version_line() -> str:
             f"pikepdf {installed('pikepdf')}, Python {'.'.join(map(str, sys.version_info[:3]))})")
 
 
-ENVIRONMENT_HINT = "`lexom-site doctor` vérifie tout ce dont lexom-site a besoin sur cette machine"
+ENVIRONMENT_HINT = N_("`lexom-site doctor` checks everything lexom-site needs on this machine")
 
 
 def environment_problems() -> list[Diagnostic]:
@@ -236,17 +241,17 @@ def environment_problems() -> list[Diagnostic]:
 
 def as_diagnostic(check: Check) -> Diagnostic:
     install = check.install.lines()[0] if check.install else check.fix
-    return Diagnostic(check.name, 0, 0, f"{check.detail} (il manque à cette machine, pas au site)",
-                      hint=f"{install} ; {ENVIRONMENT_HINT}")
+    return Diagnostic(check.name, 0, 0, _("{detail} (this machine lacks it, not the site)").format(
+        detail=check.detail), hint=_("{install}; {hint}").format(install=install, hint=_(ENVIRONMENT_HINT)))
 
 
 def weasyprint_environment_problem(message: str) -> Diagnostic | None:
     """A WeasyPrint warning that is about this machine, not the templates: as such (else None)."""
     if "HarfBuzz" in message or "harfbuzz" in message:
         return as_diagnostic(next((c for c in pdf_checks() if c.name == "HarfBuzz-Subset" and not c.ok),
-                                  Check("HarfBuzz-Subset", False, "WeasyPrint n'a pas pu l'utiliser : " + message,
-                                        HARFBUZZ)))
+                                  Check("HarfBuzz-Subset", False, _("WeasyPrint could not use it: {message}").format(
+                                      message=message), HARFBUZZ)))
     if "cannot load library" in message or "fontconfig" in message.lower():
-        return Diagnostic("bibliothèques", 0, 0, f"WeasyPrint : {message} (il manque à cette machine, pas au site)",
-                          hint=ENVIRONMENT_HINT)
+        return Diagnostic(_("libraries"), 0, 0, _("WeasyPrint: {message} (this machine lacks it, not the site)")
+                          .format(message=message), hint=_(ENVIRONMENT_HINT))
     return None

@@ -27,6 +27,7 @@ from typing import Callable
 
 from .build.staging import check_output_dir
 from .diagnostics import BuildError, Diagnostic
+from .i18n import _, language
 from .paths import CONFIG_FILE, INPUT_DIRS, ignored
 
 STATUS_PATH = "/__lexom__/status"
@@ -61,17 +62,19 @@ class LiveState:
 
 def error_page(state: LiveState) -> bytes:
     with state.lock:
-        items = [f"<li><code>{html.escape(d.location())}</code> : {html.escape(d.message)}"
-                 + (f"<br><small>{html.escape(d.hint)}</small>" if d.hint else "") + "</li>"
-                 for d in state.errors]
+        items = ["<li>" + _("{location}: {message}").format(location=f"<code>{html.escape(d.location())}</code>",
+                                                            message=html.escape(d.message))
+                 + (f"<br><small>{html.escape(_('hint: {hint}').format(hint=d.hint))}</small>" if d.hint else "")
+                 + "</li>" for d in state.errors]
         if state.failure:
             items.append(f"<li>{html.escape(state.failure)}</li>")
-    return ("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Erreurs — lexom-site serve</title>"
+    return (f"<!DOCTYPE html><html lang=\"{language()}\"><head><meta charset=\"utf-8\"><title>"
+            + html.escape(_("Errors — lexom-site serve")) + "</title>"
             "<style>body{font:16px/1.5 sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b2330}"
             "h1{color:#9b1c1c}li{margin:.6rem 0}code{background:#f3f4f6;padding:0 .2rem}</style></head><body>"
-            "<h1>Le site n'a pas pu être reconstruit</h1><p>Corrigez ces erreurs ; la page se recharge "
-            "d'elle-même dès que le site est reconstruit.</p><ul>" + "".join(items) + "</ul>"
-            + RELOAD_SCRIPT + "</body></html>").encode("utf-8")
+            "<h1>" + html.escape(_("The site could not be rebuilt")) + "</h1><p>"
+            + html.escape(_("Fix these errors; the page reloads by itself as soon as the site is rebuilt."))
+            + "</p><ul>" + "".join(items) + "</ul>" + RELOAD_SCRIPT + "</body></html>").encode("utf-8")
 
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}  # a page of another site may not read this one (DNS rebinding)
@@ -95,7 +98,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         host = self.headers.get("Host", "").strip().lower()
         name = host.split("]", 1)[0] + "]" if host.startswith("[") else host.rsplit(":", 1)[0]
         if name not in LOCAL_HOSTS:
-            self.send_error(403, "this server answers requests for 127.0.0.1 or localhost only")
+            self.send_error(403, explain=_("this server answers requests for 127.0.0.1 or localhost only"))
             return True
         path = urllib.parse.unquote(self.path.split("?", 1)[0].split("#", 1)[0])
         if "\x00" in path:
@@ -170,7 +173,7 @@ def serve(root: Path, out_dir: Path, port: int, rebuild: Callable[[], None],
         except BuildError as exc:
             errors, failure = exc.diagnostics, None
         except Exception as exc:  # keep serving: the editor sees it and can go on
-            errors, failure = [], f"erreur interne : {type(exc).__name__}: {exc}"
+            errors, failure = [], _("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}")
         with state.lock:
             state.errors, state.failure = errors, failure
             state.version += 1
@@ -179,7 +182,7 @@ def serve(root: Path, out_dir: Path, port: int, rebuild: Callable[[], None],
         elif failure:
             echo(f"lexom-site: {failure}")
         else:
-            echo(f"Rebuilt in {time.perf_counter() - started:.1f} s.")
+            echo(_("Rebuilt in {seconds} s.").format(seconds=f"{time.perf_counter() - started:.1f}"))
 
     import watchfiles  # imported when serving only: the other commands do not need it
 
@@ -190,7 +193,8 @@ def serve(root: Path, out_dir: Path, port: int, rebuild: Callable[[], None],
     server = Server(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    echo(f"Serving {out_dir} on http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
+    echo(_("Serving {out} on {address} (Ctrl-C to stop)").format(
+        out=out_dir, address=f"http://127.0.0.1:{server.server_address[1]}/"))
     # the input folders are watched; site.yaml is looked at on every wake-up: an editor that saves by writing a
     # new file and renaming it over the old one leaves a watch on the file itself watching nothing
     watched = [str(root / folder) for folder in INPUT_DIRS if (root / folder).is_dir()]
@@ -209,4 +213,4 @@ def serve(root: Path, out_dir: Path, port: int, rebuild: Callable[[], None],
     finally:
         server.shutdown()
         server.server_close()
-        echo("Stopped.")
+        echo(_("Stopped."))

@@ -9,10 +9,18 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ..i18n import N_, _
 from ..inputs.completeness import COURSE, DEFAULT, MISSING, NOT_APPLICABLE, SITE, Item, audit_course, audit_site
 from .project import load_project
 
-_STATUS = {COURSE: "fiche", SITE: "site.yaml", DEFAULT: "par défaut", MISSING: "MANQUANT", NOT_APPLICABLE: "—"}
+_STATUS = {COURSE: N_("course file"), SITE: "site.yaml", DEFAULT: N_("default"), MISSING: N_("MISSING"),
+           NOT_APPLICABLE: "—"}
+
+
+def _status(status: str) -> str:
+    """How a status is printed, in the language in use (« fiche », « MANQUANT »)."""
+    word = _STATUS[status]
+    return _(word) if word in (_STATUS[COURSE], _STATUS[DEFAULT], _STATUS[MISSING]) else word
 
 
 @dataclass(frozen=True)
@@ -39,22 +47,24 @@ class AuditReport:
         if form == "json":
             return [json.dumps(self.to_json(), ensure_ascii=False, indent=2)]
         if form == "github":
-            return [f"::warning file={path}{',line=1' if line else ''}::Qualiopi ({item.indicator}) : {item.label} "
-                    f"manquant ({item.name})" for path, line, items in
+            return [f"::warning file={path}{',line=1' if line else ''}::" + _(
+                        "Qualiopi ({indicator}): {label} missing ({name})").format(
+                        indicator=item.indicator, label=item.label, name=item.name) for path, line, items in
                     [(self.config_path, False, self.site), *((c.path, True, c.items) for c in self.courses)]
                     for item in items if item.status == MISSING]
         width = max(len(item.label) for course in self.courses for item in course.items + self.site)
         out = []
         for course in self.courses:
             out.append(f"{course.ref} — {course.title} ({course.path})")
-            out += [f"  {item.indicator:<28} {item.label:<{width}}  {_STATUS[item.status]}"
+            out += [f"  {item.indicator:<28} {item.label:<{width}}  {_status(item.status)}"
                     + (f" ({item.detail})" if item.detail else "") for item in course.items]
             out.append("")
         out.append(f"Site ({self.config_path})")
-        out += [f"  {item.indicator:<28} {item.label:<{width}}  {_STATUS[item.status]}  {item.name}" for item in self.site]
+        out += [f"  {item.indicator:<28} {item.label:<{width}}  {_status(item.status)}  {item.name}"
+                for item in self.site]
         incomplete = sum(any(item.status == MISSING for item in course.items) for course in self.courses)
-        out += ["", f"{self.missing} élément(s) manquant(s) ; {incomplete} formation(s) sur {len(self.courses)} "
-                "incomplète(s)."]
+        out += ["", _("{missing} item(s) missing; {incomplete} course(s) out of {total} incomplete.").format(
+            missing=self.missing, incomplete=incomplete, total=len(self.courses))]
         return out
 
     def to_json(self) -> dict[str, Any]:

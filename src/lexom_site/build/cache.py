@@ -39,6 +39,7 @@ try:
 except ImportError:  # (not POSIX: builds are not serialised)
     fcntl = None  # type: ignore[assignment]
 
+from ..i18n import _
 from ..diagnostics import BuildError, Diagnostic
 from ..files import file_intact, read_bytes, sha256, write_atomic
 from ..paths import SOURCE_DIRS
@@ -91,16 +92,18 @@ def check_cache_dir(cache_dir: Path, root: Path, out_dir: Path) -> None:
     cache_dir, root, out_dir = cache_dir.resolve(), root.resolve(), out_dir.resolve()
     if cache_dir == root or root.is_relative_to(cache_dir) or out_dir.is_relative_to(cache_dir) \
             or cache_dir.is_relative_to(out_dir) or any(cache_dir.is_relative_to(root / name) for name in SOURCE_DIRS):
-        raise BuildError([Diagnostic(str(cache_dir), 0, 0, "refusing to keep the build cache there: it would be "
-                                     "published, or mixed with the project's sources or the site",
-                                     hint="choose a folder of its own, e.g. --cache-dir .lexom-site-cache")])
+        raise BuildError([Diagnostic(str(cache_dir), 0, 0, _("refusing to keep the build cache there: it would be "
+                                                             "published, or mixed with the project's sources or the "
+                                                             "site"),
+                                     hint=_("choose a folder of its own, e.g. --cache-dir .lexom-site-cache"))])
     if cache_dir.exists() and not (cache_dir / TAG).is_file():
         foreign = sorted(p.name for p in cache_dir.iterdir()) if cache_dir.is_dir() else [cache_dir.name]
         foreign = [name for name in foreign if not OWN_NAMES.fullmatch(name)] if cache_dir.is_dir() else foreign
         if foreign:
-            raise BuildError([Diagnostic(str(cache_dir), 0, 0, "refusing to use this folder as the build cache: "
-                                         f"it holds files lexom-site did not write ({foreign[0]})",
-                                         hint="choose another --cache-dir: a new or empty folder")])
+            raise BuildError([Diagnostic(str(cache_dir), 0, 0, _("refusing to use this folder as the build cache: "
+                                                                 "it holds files lexom-site did not write ({file})")
+                                         .format(file=foreign[0]),
+                                         hint=_("choose another --cache-dir: a new or empty folder"))])
     cache_dir.mkdir(parents=True, exist_ok=True)
     if not (cache_dir / TAG).is_file():
         write_atomic(cache_dir / TAG, TAG_TEXT.encode("ascii"))

@@ -27,7 +27,8 @@ def check_outputs(run: Run) -> list[Diagnostic]:
 def check_links(run: Run) -> tuple[list[Diagnostic], dict]:
     """Every internal link of the pages and stylesheets of the new site leads
     to a file of the site (the PDFs and search index included, though not
-    made yet) and heading. A file with the bytes it had at the last build
+    made yet; `build --no-pdf` makes no PDF, and its pages link none: a link
+    to one is broken) and heading. A file with the bytes it had at the last build
     (its entry in the cache's record) is not read again. Returns the
     problems and the entries to keep for the next build."""
     config, folder = run.project.config, run.staging.folder
@@ -62,5 +63,5 @@ def check_links(run: Run) -> tuple[list[Diagnostic], dict]:
             return display_path(found[0], config.root), found[1], found[2]
         return display_path(own, config.root), 0, 0
 
-    broken = find_broken_links(pages, run.site, absent_on_purpose=lambda path: not run.pdf and path.startswith("pdf/"))
+    broken = find_broken_links(pages, run.site)
     return link_diagnostics(broken, blame, run.out_dir.name), entries

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..i18n import N_, _
 from ..diagnostics import Diagnostic
 
 _HTML_ATTRIBUTE = re.compile(r"""\s(href|src|id|content)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
@@ -104,25 +105,37 @@ def page_links(path: str, text: str, base_url: str = "") -> PageLinks:
     return PageLinks(tuple(links), tuple(problems), frozenset(ids))
 
 
-def find_broken_links(pages: Mapping[str, PageLinks], site: Iterable[str], *,
-                      absent_on_purpose: Callable[[str], bool] = lambda path: False) -> list[BrokenLink]:
+def find_broken_links(pages: Mapping[str, PageLinks], site: Iterable[str]) -> list[BrokenLink]:
     """The broken internal links of `pages` (file -> its links); `site`: every
-    file of the site, written or not yet (paths relative to its root);
-    `absent_on_purpose(path)`: targets left out of this build on purpose (the
-    PDFs of `build --no-pdf`)."""
+    file of the site, written or not yet (paths relative to its root; the
+    PDFs of `build --no-pdf` are not: its pages must not link them)."""
     present = set(site)
     broken: list[BrokenLink] = []
     for page in sorted(pages):
         found = pages[page]
-        broken += [BrokenLink(page, link, problem) for link, problem in found.problems]
+        broken += [BrokenLink(page, link, _shown(problem)) for link, problem in found.problems]
         for link, target, fragment in found.links:
             if target not in present:
-                if not absent_on_purpose(target):
-                    broken.append(BrokenLink(page, link, f"{target} does not exist in the site"))
+                broken.append(BrokenLink(page, link, _("{file} does not exist in the site").format(file=target)))
             elif fragment and target in pages and fragment not in pages[target].ids:
-                where = "the page" if target == page else target
-                broken.append(BrokenLink(page, link, f"{where} has no element with id '{fragment}'"))
+                problem = (_("the page has no element with id '{id}'") if target == page else
+                           _("{file} has no element with id '{id}'"))
+                broken.append(BrokenLink(page, link, problem.format(file=target, id=fragment)))
     return broken
+
+
+# What is wrong with a link that cannot lead anywhere, kept in English in the cache of the pages' links
+# (cache.py) and said in the language in use when it is reported (`_shown`).
+_EMPTY = N_("empty link")
+_OUTSIDE = N_("'{path}' points outside the site")
+_OUTSIDE_RE = re.compile("'(?P<path>.*)' points outside the site", re.S)
+
+
+def _shown(problem: str) -> str:
+    if problem == _EMPTY:
+        return _(_EMPTY)
+    match = _OUTSIDE_RE.fullmatch(problem)
+    return _(_OUTSIDE).format(path=match["path"]) if match else problem
 
 
 def _resolve(page: str, link: str) -> tuple[str, str] | str | None:
@@ -130,7 +143,7 @@ def _resolve(page: str, link: str) -> tuple[str, str] | str | None:
     another site; a string saying what is wrong with a link that cannot lead
     anywhere in the site."""
     if not link.strip():
-        return "empty link"
+        return _EMPTY
     if _SCHEME.match(link) or link.startswith("//"):
         return None  # another site, an e-mail address, a telephone number: not followed
     parts = urlsplit(link)
@@ -141,7 +154,7 @@ def _resolve(page: str, link: str) -> tuple[str, str] | str | None:
         joined = path.lstrip("/") if path.startswith("/") else posixpath.join(posixpath.dirname(page), path)
         target = posixpath.normpath(joined)
         if target.startswith("../") or target == "..":
-            return f"'{path}' points outside the site"
+            return _OUTSIDE.format(path=path)
         if path.endswith("/") or target == ".":
             target = posixpath.join(target, "index.html") if target != "." else "index.html"
     return target, unquote(parts.fragment)
@@ -157,9 +170,11 @@ def link_diagnostics(broken: list[BrokenLink], blame: Callable[[BrokenLink], tup
     for (path, line, col, problem), items in grouped.items():
         first = items[0]
         pages = len({item.page for item in items})
-        where = f"{out_name}/{first.page}" + (f" and {pages - 1} other page(s)" if pages > 1 else "")
-        diagnostics.append(Diagnostic(path, line, col, f"broken link '{first.link}' in {where}: {problem}",
-                                      hint="point the link to a page, file or heading the site has"))
+        message = (_("broken link '{link}' in {page} and {others} other page(s): {problem}") if pages > 1 else
+                   _("broken link '{link}' in {page}: {problem}"))
+        diagnostics.append(Diagnostic(path, line, col, message.format(link=first.link, page=f"{out_name}/{first.page}",
+                                                                      others=pages - 1, problem=problem),
+                                      hint=_("point the link to a page, file or heading the site has")))
     return diagnostics
 
 

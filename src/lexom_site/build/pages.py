@@ -69,8 +69,10 @@ class CoursePages(OutputKind):
 
     def plan(self, run: Run, keys: Keys) -> list[Planned]:
         base = combine(keys.common, keys.template("course.html"))
-        return [Planned(course_page_path(course), combine(base, keys.sources[course.ref]), self, course_page(course))
-                for course in run.project.catalogue.courses]
+        if not run.pdf:  # no PDF sheet to link to: not the page of a full build
+            base = combine(base, "no-pdf")
+        return [Planned(course_page_path(course), combine(base, keys.sources[course.ref]), self,
+                        course_page(course, pdf=run.pdf)) for course in run.project.catalogue.courses]
 
     def make(self, run: Run, todo: list[Planned]) -> None:
         _render(run, todo)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Callable
 
+from ..i18n import _
 from ..diagnostics import BuildError, display_path
 from ..files import sha256
 from ..legal.verify import verify_cgv_copies
@@ -47,8 +48,8 @@ def check_cgv_part(run: Run, part: Part) -> None:
     problems = verify_cgv_copies(run.project.cgv, [("cgv-part.pdf", part.pdf)], "")
     if problems:
         template = display_path(config.templates_dir / CGV_TEMPLATE, config.root)
-        raise BuildError([dataclasses.replace(problem, path=template, message=f"in the CGV pages of the PDF "
-                                              f"sheets: {problem.message}") for problem in problems])
+        raise BuildError([dataclasses.replace(problem, path=template, message=_(
+            "in the CGV pages of the PDF sheets: {problem}").format(problem=problem.message)) for problem in problems])
     run.cache.put_pdf(cgv_part_key(run.keys), part.pdf)
 
 

@@ -81,7 +81,7 @@ def build(root: Path, out_dir: Path | None = None, *, pdf: bool = True, progress
         stack.callback(empty_trash(freshness.cache.trash).join)  # the outputs replaced by earlier builds
         early = None
         if shard is None and freshness.changed_courses is not None:
-            early = start_early(root, out_dir, freshness.cache, freshness.changed_courses)
+            early = start_early(root, out_dir, freshness.cache, freshness.changed_courses, pdf=pdf)
             if early is not None:
                 stack.callback(early.indexing.stop)
         if pdf and pool is None:  # started now: the workers load WeasyPrint while the sources are read
@@ -129,7 +129,7 @@ def load(run: Run, *, pages: bool) -> None:
     the page of each course they read, into the new site)."""
     run.project = load_project(run.root, run.jobs, run.cache, pages_into=run.staging if pages else None,
                                input_digests=run.freshness.digests, strict=run.strict or None,
-                               allow_empty=run.allow_empty)
+                               allow_empty=run.allow_empty, pdf=run.pdf)
     if run.pool is not None:
         run.pool.configure(run.project.config, run.project.cgv)
 

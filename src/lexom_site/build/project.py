@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import spawn
+from ..i18n import _
 from ..diagnostics import BuildError, Diagnostic, display_path
 from ..files import file_digest, sha256
 from ..inputs.catalogue import Catalogue, course_paths, make_catalogue, read_course
@@ -51,7 +52,7 @@ class Project:
 def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None = None,
                  reader: Reader | None = None, pages_into: Staging | None = None,
                  input_digests: dict[str, str] | None = None, strict: bool | None = None,
-                 allow_empty: bool = False) -> Project:
+                 allow_empty: bool = False, pdf: bool = True) -> Project:
     """Read and validate every source; raise BuildError with all problems.
     `strict` (default: site.yaml's `strict`): a course lacking an item
     Qualiopi requires is a problem too (see inputs/completeness.py).
@@ -61,7 +62,8 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
     processes for a large catalogue (`jobs`: how many; default all cores).
     With a `cache`, a course file whose bytes, configuration, CGV and program
     are those of a previous valid build is taken from it instead. With
-    `pages_into`, the page of each course read anew is rendered into that
+    `pages_into`, the page of each course read anew is rendered into that (`pdf`: linking its PDF sheet, which
+    the build makes)
     staging folder by the same worker (`Project.prerendered`). `input_digests`: the
     SHA-256 of input files (by path in the project) just computed by the
     caller, so that cached course files are not read again."""
@@ -74,7 +76,7 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
         cgv = load_cgv(config, reader)
     except BuildError as exc:
         diagnostics += exc.diagnostics
-    cgv_source, _ = reader(config.cgv_file, display_path(config.cgv_file, config.root))
+    cgv_source = reader(config.cgv_file, display_path(config.cgv_file, config.root))[0]
     intro = None
     if (config.root / CATALOGUE_INTRO).exists():
         intro_source, found = reader(config.root / CATALOGUE_INTRO, display_path(config.root / CATALOGUE_INTRO,
@@ -100,7 +102,7 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
             continue
         digest = known.get(os.path.relpath(path, config.root).replace(os.sep, "/"))
         if digest is None:
-            source, _ = reader(path, display_path(path, config.root))
+            source = reader(path, display_path(path, config.root))[0]
             digest = source.digest if source is not None else None
         if digest is not None and entry.get("sha256") == digest and entry.get("key") == validity:
             try:
@@ -114,7 +116,7 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
             to_check.append(path)
     linter = Linter(config, cgv)
     for path, (course, found, page, digest) in zip(to_check, _check_courses(config, linter, to_check, jobs, reader,
-                                                                             pages_into)):
+                                                                             pages_into, pdf)):
         diagnostics += found
         if page is not None:
             prerendered[page[0]] = page[1]
@@ -127,9 +129,9 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
     diagnostics = list(dict.fromkeys(diagnostics))  # a file unreadable for two stages is reported once
     if not paths and config.courses_dir.is_dir() and not allow_empty:  # (all deleted by mistake?)
         diagnostics.append(Diagnostic(display_path(config.courses_dir, config.root), 0, 0,
-                                      "there is no course file: the site would publish an empty catalogue",
-                                      hint="add one with `lexom-site new course REF --title \"…\"`; to publish an "
-                                      "empty catalogue on purpose, use --allow-empty"))
+                                      _("there is no course file: the site would publish an empty catalogue"),
+                                      hint=_("add one with `lexom-site new course REF --title \"…\"`; to publish an "
+                                             "empty catalogue on purpose, use --allow-empty")))
     if not any(d.is_error for d in diagnostics) and (config.strict if strict is None else strict):
         diagnostics += completeness_problems(tuple(courses), config)
     if any(d.is_error for d in diagnostics) or cgv is None:
@@ -144,6 +146,7 @@ class _WorkerState:
     linter: Linter
     reader: Reader
     pages_into: Staging | None
+    pdf: bool = True
     env: Any = None
 
 
@@ -162,7 +165,7 @@ def _check_course(path: Path) -> tuple[Course | None, list[Diagnostic], tuple[st
         if state.env is None:
             state.env = make_environment(state.config)
         try:
-            file = render_page(state.env, state.config, course_page(course))
+            file = render_page(state.env, state.config, course_page(course, pdf=state.pdf))
             state.pages_into.write(file.path, file.data)
             page = (file.path, sha256(file.data))
         except BuildError as exc:  # a template error: the same for every course, reported once
@@ -171,9 +174,10 @@ def _check_course(path: Path) -> tuple[Course | None, list[Diagnostic], tuple[st
 
 
 def _check_courses(config: SiteConfig, linter: Linter, paths: list[Path], jobs: int | None, reader: Reader,
-                   pages_into: Staging | None) -> list[tuple[Course | None, list[Diagnostic], tuple[str, str] | None, str]]:
+                   pages_into: Staging | None, pdf: bool = True
+                   ) -> list[tuple[Course | None, list[Diagnostic], tuple[str, str] | None, str]]:
     global _worker_state
-    _worker_state = _WorkerState(config, linter, reader, pages_into)
+    _worker_state = _WorkerState(config, linter, reader, pages_into, pdf)
     jobs = jobs or os.cpu_count() or 1
     try:
         if jobs < 2 or len(paths) < PARALLEL_CHECK_FROM or "fork" not in multiprocessing.get_all_start_methods():

@@ -83,11 +83,12 @@ class EarlyIndexing:
     pages: dict[str, str]
 
 
-def start_early(root: Path, out_dir: Path, cache: BuildCache, changed: tuple[str, ...]) -> EarlyIndexing | None:
+def start_early(root: Path, out_dir: Path, cache: BuildCache, changed: tuple[str, ...], *,
+                pdf: bool = True) -> EarlyIndexing | None:
     """When only course files changed: the search index, the longest task of
     such a build, started now from the pages it will most likely have
     (checked against the pages made before it is used)."""
-    guessed = guess_search_pages(root, out_dir, cache, changed)
+    guessed = guess_search_pages(root, out_dir, cache, changed, pdf)
     if guessed is None:
         return None
     return EarlyIndexing(Indexing([(path, source) for path, (source, _) in guessed.items()]),
@@ -95,7 +96,7 @@ def start_early(root: Path, out_dir: Path, cache: BuildCache, changed: tuple[str
 
 
 def guess_search_pages(root: Path, out_dir: Path, cache: BuildCache,
-                       changed: tuple[str, ...]) -> dict[str, tuple[Path | bytes, str]] | None:
+                       changed: tuple[str, ...], pdf: bool = True) -> dict[str, tuple[Path | bytes, str]] | None:
     """The course pages of a build where only course files changed, before
     anything is validated: the published page of each course whose file did
     not change, and the page of each changed or new file, rendered now. Each
@@ -118,7 +119,7 @@ def guess_search_pages(root: Path, out_dir: Path, cache: BuildCache,
             _, course, problems = read_course(config.courses_dir / name, config, reader)
             if course is None or any(problem.is_error for problem in problems):
                 return None  # the build reports it
-            file = render_page(env, config, course_page(course))
+            file = render_page(env, config, course_page(course, pdf=pdf))
             pages[file.path] = (file.data, sha256(file.data))
         return pages
     except (BuildError, KeyError, TypeError, ValueError, OSError):

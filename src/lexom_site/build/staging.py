@@ -17,6 +17,7 @@ from pathlib import Path
 from .. import spawn
 from ..diagnostics import BuildError, Diagnostic
 from ..paths import OUTPUT_MARKER as MARKER
+from ..i18n import _
 from ..paths import SOURCE_DIRS
 
 BACKUP = ".old-"  # the previous output, kept aside during the swap: .<name>.old-XXXXXXXX
@@ -28,11 +29,13 @@ def check_output_dir(out_dir: Path, root: Path) -> None:
     out_dir, root = out_dir.resolve(), root.resolve()
     protected = [root / name for name in SOURCE_DIRS]
     if out_dir == root or root.is_relative_to(out_dir) or any(out_dir.is_relative_to(p) for p in protected):
-        raise BuildError([Diagnostic(str(out_dir), 0, 0, "refusing to write the site there: it would replace "
-                                     "the project's sources", hint="choose a new folder, e.g. --out public")])
+        raise BuildError([Diagnostic(str(out_dir), 0, 0, _("refusing to write the site there: it would replace "
+                                                           "the project's sources"),
+                                     hint=_("choose a new folder, e.g. --out public"))])
     if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / MARKER).exists())):
-        raise BuildError([Diagnostic(str(out_dir), 0, 0, "refusing to replace this folder: it was not made by "
-                                     "lexom-site", hint="remove it yourself or choose another --out folder")])
+        raise BuildError([Diagnostic(str(out_dir), 0, 0, _("refusing to replace this folder: it was not made by "
+                                                           "lexom-site"),
+                                     hint=_("remove it yourself or choose another --out folder"))])
 
 
 class Staging:

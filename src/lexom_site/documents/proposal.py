@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..diagnostics import BuildError, Refused, display_path
+from ..i18n import _
 from ..files import write_atomic
 from ..inputs.catalogue import read_course
 from ..inputs.config import load_config
@@ -49,8 +50,9 @@ def _refuse_output(out: Path, root: Path) -> None:
     forbidden = [root / name for name in (*INPUT_DIRS, OUTPUT_DIR)]
     published = any((folder / OUTPUT_MARKER).exists() for folder in out.parents)
     if published or any(out.is_relative_to(folder) for folder in forbidden):
-        raise Refused(f"{out} is inside the site's output or the project's sources: a proposal holds personal data "
-                      f"and is never published; write it elsewhere (default: {PROPOSALS_DIR}/)")
+        raise Refused(_("{out} is inside the site's output or the project's sources: a proposal holds personal data "
+                        "and is never published; write it elsewhere (default: {folder}/)").format(
+                            out=out, folder=PROPOSALS_DIR))
 
 
 def make_proposal(root: Path, file: Path, out: Path | None = None, *, contract: bool = False) -> Made:
@@ -67,7 +69,7 @@ def make_proposal(root: Path, file: Path, out: Path | None = None, *, contract: 
         path = config.courses_dir / f"{ref}.md"
         if not path.is_file():
             return None
-        _, course, found = read_course(path, config)
+        course, found = read_course(path, config)[1:]
         course_problems.extend(found)
         return course
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from ..diagnostics import BuildError, Diagnostic, display_path
+from ..i18n import _
 from ..inputs.config import FACT_NAME, SiteConfig
 from ..inputs.french import format_date
 from ..inputs.markdown import block_tree, inline_text, link_problems, plain_block, plain_inline
@@ -79,8 +80,9 @@ def substitute_facts(text: str, facts: Mapping[str, str], path: str, first_line:
                 return facts[name]
             known = ", ".join(sorted(facts))
             diagnostics.append(Diagnostic(path, first_line + index, match.start() + 1,
-                                          f"unknown fact '{{{{ {name} }}}}'",
-                                          hint=f"facts are declared in site.yaml; known: {known}"))
+                                          _("unknown fact '{{{{ {name} }}}}'").format(name=name),
+                                          hint=_("facts are declared in site.yaml; known: {known}").format(
+                                              known=known)))
             return match.group(0)
         lines[index] = _FACT_REF.sub(replace, line)
     return "\n".join(lines), diagnostics
@@ -120,8 +122,9 @@ def _split_clauses(body: str, path: str, first_line: int) -> tuple[tuple[Clause,
         start = node.map[0] if node.map else 0
         if node.type != "heading":
             if not headings:
-                diagnostics.append(Diagnostic(path, first_line + start, 1, "text before the first clause",
-                                              hint="the CGV starts with a clause heading, e.g. '## I. Application ...'"))
+                diagnostics.append(Diagnostic(path, first_line + start, 1, _("text before the first clause"),
+                                              hint=_("the CGV starts with a clause heading, e.g. "
+                                                     "'## I. Application ...'")))
             continue
         text = inline_text(node)
         if node.tag == "h2" and (match := _SECTION_RE.fullmatch(text)):
@@ -130,8 +133,8 @@ def _split_clauses(body: str, path: str, first_line: int) -> tuple[tuple[Clause,
             headings.append((start, match["num"], text, match["title"], 2))
         else:
             diagnostics.append(Diagnostic(
-                path, first_line + start, 1, f"heading '{text}' is not a numbered clause",
-                hint="sections are '## I. Title', clauses are '### 2.1. Title'"))
+                path, first_line + start, 1, _("heading '{heading}' is not a numbered clause").format(heading=text),
+                hint=_("sections are '## I. Title', clauses are '### 2.1. Title'")))
     clauses = []
     for position, (start, number, heading, title, level) in enumerate(headings):
         end = headings[position + 1][0] if position + 1 < len(headings) else len(lines)
@@ -147,8 +150,8 @@ def load_cgv(config: SiteConfig, reader: Reader = read_source) -> Cgv:
     path = config.cgv_file
     shown = display_path(path, config.root)
     if not path.exists() and not path.is_symlink():  # (a folder or a link: said by the reader)
-        raise BuildError([Diagnostic(shown, 0, 0, "the canonical CGV is missing",
-                                     hint="content/legal/cgv.md holds the one CGV appended to every sheet")])
+        raise BuildError([Diagnostic(shown, 0, 0, _("the canonical CGV is missing"),
+                                     hint=_("content/legal/cgv.md holds the one CGV appended to every sheet"))])
     source, diagnostics = reader(path, shown)
     if source is None:
         raise BuildError(diagnostics)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from ..i18n import _, ngettext
 from ..inputs.config import load_config
 from ..diagnostics import CLAUSE_EXCERPT, Diagnostic, quote
 from ..inputs.source import MAX_DOCUMENT_BYTES, MAX_PDF_BYTES, read_input
@@ -41,7 +42,7 @@ class Change:
 
     @property
     def place(self) -> str:
-        return "title" if self.clause == TITLE else f"clause {self.clause}"
+        return _("title") if self.clause == TITLE else _("clause {number}").format(number=self.clause)
 
 
 @dataclass(frozen=True)
@@ -70,20 +71,23 @@ class DiffReport:
         if self.problem is not None:
             return self.problem.format().split("\n")
         if not self.found:
-            return [f"{doc.path}: no copy of the CGV found"]
+            return [_("{path}: no copy of the CGV found").format(path=doc.path)]
         out = []
-        items = [(c.location, 0, f"{doc.where(c.location)}: {c.place}: {quote(c.canonical, CLAUSE_EXCERPT)} → "
-                  f"{quote(c.found, CLAUSE_EXCERPT)}")
+        items = [(c.location, 0, _("{where}: {place}: {canonical} → {found}").format(
+                      where=doc.where(c.location), place=c.place, canonical=quote(c.canonical, CLAUSE_EXCERPT),
+                      found=quote(c.found, CLAUSE_EXCERPT)))
                  for c in self.changes]
-        items += [(e.location or 0, 1, (doc.where(e.location) if e.location else doc.path) + f": {e.message}")
+        items += [(e.location or 0, 1, _("{where}: {message}").format(
+                      where=doc.where(e.location) if e.location else doc.path, message=e.message))
                   for e in self.events]
-        out += [text for _, _, text in sorted(items, key=lambda item: (item[0], item[1]))]
+        out += [text for *__, text in sorted(items, key=lambda item: (item[0], item[1]))]
         count = len(self.changes) + len(self.events)
         if count:
-            out.append(f"{doc.path}: the CGV copy departs from the canonical text in {count} place"
-                       f"{'s' if count > 1 else ''}")
+            out.append(ngettext("{path}: the CGV copy departs from the canonical text in {count} place",
+                                "{path}: the CGV copy departs from the canonical text in {count} places",
+                                count).format(path=doc.path, count=count))
         else:
-            out.append(f"{doc.path}: the CGV copy matches the canonical text")
+            out.append(_("{path}: the CGV copy matches the canonical text").format(path=doc.path))
         return out
 
 
@@ -206,19 +210,22 @@ def diff_document(cgv: Cgv, document: Document) -> DiffReport:
         end = headings[position + 1].start if position + 1 < len(headings) else len(tokens)
         if heading.clause is None:
             report.events.append(ClauseEvent(heading.number, heading.location,
-                                             f"clause {heading.number} is not in the canonical CGV (added)"))
+                                             _("clause {number} is not in the canonical CGV (added)").format(
+                                                 number=heading.number)))
             continue
         number = heading.clause.number
         if number in first_seen:
             first = document.where(document.lines[first_seen[number].location][0])
             report.events.append(ClauseEvent(number, heading.location,
-                                             f"clause {number} appears a second time (first at {first})"))
+                                             _("clause {number} appears a second time (first at {first})")
+                                             .format(number=number, first=first)))
             continue
         first_seen[number] = heading
         canonical_heading, canonical_body = canonical_tokens(heading.clause)
         if heading.number != number:
             report.events.append(ClauseEvent(number, heading.location,
-                                             f"clause {number} is numbered {heading.number} in this copy"))
+                                             _("clause {number} is numbered {written} in this copy").format(
+                                                 number=number, written=heading.number)))
         else:
             report.changes += _diff_clause(number, *_as_written(title_tokens(canonical_heading),
                                                                 tokens[heading.title:heading.body]))[0]
@@ -235,7 +242,8 @@ def diff_document(cgv: Cgv, document: Document) -> DiffReport:
     order = [c.number for c in cgv.clauses]
     for number in order:
         if number not in first_seen:
-            report.events.append(ClauseEvent(number, None, f"clause {number} is missing from this copy"))
+            report.events.append(ClauseEvent(number, None, _("clause {number} is missing from this copy").format(
+                number=number)))
     report.events += _moved(first_seen, order)
     # token lines are indexes into document.lines: report the document's own line or page numbers
     report.changes = [replace(c, location=document.lines[c.location][0]) for c in report.changes]
@@ -279,9 +287,11 @@ def _moved(found: dict[str, Heading], order: list[str]) -> list[ClauseEvent]:
     events = []
     for i, heading in enumerate(in_doc):
         if i not in keep:
-            after = in_doc[i - 1].clause.number if i else "the start"
-            events.append(ClauseEvent(heading.clause.number, heading.location,
-                                      f"clause {heading.clause.number} has moved: it comes after {after}"))
+            number = heading.clause.number
+            message = (_("clause {number} has moved: it comes after {after}").format(
+                number=number, after=in_doc[i - 1].clause.number) if i else
+                _("clause {number} has moved: it comes after the start").format(number=number))
+            events.append(ClauseEvent(number, heading.location, message))
     return events
 
 
@@ -303,6 +313,6 @@ def _diff_file(cgv: Cgv, path: Path) -> DiffReport:
         document = parse_document(data, shown, path.suffix)
     except UnreadablePdf:
         return DiffReport(Document(shown, (), "line"), False, problem=Diagnostic(
-            shown, 0, 0, "is not a PDF that can be read (damaged, incomplete or protected)",
-            hint="open it in a PDF reader; if it opens, save it again as PDF and compare that copy"))
+            shown, 0, 0, _("is not a PDF that can be read (damaged, incomplete or protected)"),
+            hint=_("open it in a PDF reader; if it opens, save it again as PDF and compare that copy")))
     return diff_document(cgv, document)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 
 from ..files import decode_lenient
+from ..i18n import _
 from .pdftext import page_texts, without_running_lines
 from .textnorm import Token, tokenize
 
@@ -27,7 +28,9 @@ class Document:
     unit: str  # "line" or "page"
 
     def where(self, location: int) -> str:
-        return f"{self.path}:{location}" if self.unit == "line" else f"{self.path} (page {location})"
+        if self.unit == "line":
+            return f"{self.path}:{location}"
+        return _("{path} (page {page})").format(path=self.path, page=location)
 
 
 class _HTMLText(HTMLParser):
@@ -99,7 +102,7 @@ def document_tokens(document: Document, vocabulary: set[str]) -> list[Token]:
     after a hyphen it added (in a PDF), and wherever the two halves make a
     word of the CGV again (after a slash, a dash, an @, inside an address)."""
     tokens: list[Token] = []
-    for index, (_, text) in enumerate(document.lines):
+    for index, (__, text) in enumerate(document.lines):
         text = _URL_IN_BRACKETS.sub(r"\1", text)
         if text.rstrip().endswith("\u00ad"):  # (a soft hyphen where the line broke: a hyphenation point)
             text = text.rstrip()[:-1] + "-"

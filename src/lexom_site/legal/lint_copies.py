@@ -11,13 +11,14 @@ from typing import Iterable
 
 from rapidfuzz import fuzz
 
+from ..i18n import N_, _, ngettext
 from ..inputs.config import SiteConfig
 from .cgv import Cgv
 from .lint_rule import FileRule, Finding, LintText
 from .textnorm import fold
 
-COPY_HINT = ("the CGV lives only in content/legal/cgv.md and is appended to every PDF sheet; "
-             "remove the copied passage")
+COPY_HINT = N_("the CGV lives only in content/legal/cgv.md and is appended to every PDF sheet; "
+               "remove the copied passage")
 
 # A copied passage must share this many 4-word sequences with one CGV
 # paragraph, cover this many words and be this similar to it (rapidfuzz).
@@ -87,7 +88,7 @@ class CopyRule(FileRule):
         # a passage is attributed to the paragraph it matches best, not to every similar one
         spans: list[tuple[int, int, str]] = []
         for score, first, last, clause in sorted(candidates, key=_best_first):
-            if not any(first <= b and a <= last for a, b, _ in spans):
+            if not any(first <= b and a <= last for a, b, __ in spans):
                 spans.append((first, last, clause))
         passages = _merge(spans)
         if not passages:
@@ -99,13 +100,17 @@ class CopyRule(FileRule):
                 ) -> Finding:
         first, last, clauses = passage
         start, end = offsets[first][0], offsets[last][1]
-        line, _ = text.lines.position(start)
-        end_line, _ = text.lines.position(end)
+        line = text.lines.position(start)[0]
+        end_line = text.lines.position(end)[0]
         titles = {u.clause: u.title for u in self.units}
         named = ", ".join(f"{n} « {titles[n]} »" for n in clauses)
-        where = f"lines {line}-{end_line}" if end_line != line else f"line {line}"
-        kind = "clause" if len(clauses) == 1 else "clauses"
-        return Finding(start, f"{where} copy the CGV ({kind} {named})", COPY_HINT, end=end)
+        if end_line != line:
+            message = ngettext("lines {first}-{last} copy the CGV (clause {clauses})",
+                               "lines {first}-{last} copy the CGV (clauses {clauses})", len(clauses))
+        else:
+            message = ngettext("line {first} copies the CGV (clause {clauses})",
+                               "line {first} copies the CGV (clauses {clauses})", len(clauses))
+        return Finding(start, message.format(first=line, last=end_line, clauses=named), _(COPY_HINT), end=end)
 
 
 def _best_first(candidate: tuple[float, int, int, str]) -> tuple[float, int]:

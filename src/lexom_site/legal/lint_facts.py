@@ -15,7 +15,9 @@ import re
 from collections import defaultdict
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
+from ..i18n import N_, _, ngettext
 from ..inputs.config import AMOUNT_RE, SiteConfig, amount_key
 from ..inputs.kinds import Choice
 from ..inputs.site_facts import KNOWN_FACTS
@@ -29,7 +31,8 @@ _TLD = re.compile(r"\.(?:fr|com|eu|org|net|info|biz|io|co)(?![\w-])", re.IGNOREC
 _SIMILAR_ADDRESS = 80.0
 _SIMILAR_PHRASE = 85.0
 
-_DECLARED_HINT = "declare it under 'facts:' in site.yaml and write {{ name }} in the CGV"
+_DECLARED_HINT = N_("declare it under 'facts:' in site.yaml and write {{ name }} in the CGV")
+_WRITTEN_OUT_HINT = N_("write {{{{ {name} }}}}: it is declared in site.yaml")
 
 
 def _host_of(url: str) -> str:
@@ -63,8 +66,8 @@ class _Addresses:
         if same_name or fuzz.ratio(host, best) >= _SIMILAR_ADDRESS:
             if same_name:
                 best = max((h for h in self.hosts if _label(h) == _label(host)), key=lambda h: fuzz.ratio(host, h))
-            return [Finding(start, f"'{host}' is not a declared address: did you mean {best}?",
-                            "the site's addresses are declared in site.yaml under 'facts:'")]
+            return [Finding(start, _("'{address}' is not a declared address: did you mean {declared}?").format(
+                address=host, declared=best), _("the site's addresses are declared in site.yaml under 'facts:'"))]
         return []
 
 
@@ -81,22 +84,25 @@ class EmailRule(FileRule):
         return findings
 
     def _email(self, match: re.Match, kind: str) -> list[Finding]:
-        emails, hosts = self.addresses.emails, self.addresses.hosts
+        emails = self.addresses.emails
         email = match.group()
         fact = emails.get(email.lower())
         if fact is not None:
             if kind == "cgv":
-                return [Finding(match.start(), f"address '{email}' written out in the CGV",
-                                f"write {{{{ {fact.name} }}}}: it is declared in site.yaml")]
+                return [Finding(match.start(), _("address '{address}' written out in the CGV").format(address=email),
+                                _(_WRITTEN_OUT_HINT).format(name=fact.name))]
             return []
-        best = max(emails.values(), key=lambda f: fuzz.ratio(email.lower(), f.value.lower()), default=None)
-        domain = email.split("@")[1].lower()
-        if best is not None and (fuzz.ratio(email.lower(), best.value.lower()) >= _SIMILAR_ADDRESS
-                                 or domain in hosts or _label(domain) in self.addresses.labels):
-            return [Finding(match.start(), f"'{email}' is not a declared address: did you mean {best.value}?",
-                            f"declared in site.yaml as {best.name}")]
+        near = [f for f in emails.values() if _near_miss(email, f.value)]
+        if near:  # a misspelling of a declared address (never merely one at the same domain)
+            best = min(near, key=lambda f: (Levenshtein.distance(email.lower(), f.value.lower()), f.name))
+            return [Finding(match.start(), _("'{address}' is not a declared address: did you mean {declared}?")
+                            .format(address=email, declared=best.value),
+                            _("{declared} is declared in site.yaml as {name}; if {address} is another address, "
+                              "declare it there too, under 'facts:' (e.g. contacts.sales.email: {address})")
+                            .format(declared=best.value, name=best.name, address=email))]
         if kind == "cgv":
-            return [Finding(match.start(), f"address '{email}' in the CGV is not a declared fact", _DECLARED_HINT)]
+            return [Finding(match.start(), _("address '{address}' in the CGV is not a declared fact").format(
+                address=email), _(_DECLARED_HINT))]
         return []
 
 
@@ -119,14 +125,15 @@ class UrlRule(FileRule):
         if url in urls or url.rstrip("/") in self.bare:
             if kind == "cgv":
                 fact = urls.get(url) or next(f for u, f in urls.items() if u.rstrip("/") == url.rstrip("/"))
-                return [Finding(match.start(), f"address '{url}' written out in the CGV",
-                                f"write {{{{ {fact.name} }}}}: it is declared in site.yaml")]
+                return [Finding(match.start(), _("address '{address}' written out in the CGV").format(address=url),
+                                _(_WRITTEN_OUT_HINT).format(name=fact.name))]
             return []
         host_findings = self.addresses.near_host(match.start(), _host_of(url))
         if host_findings:
             return host_findings
         if kind == "cgv":
-            return [Finding(match.start(), f"address '{url}' in the CGV is not a declared fact", _DECLARED_HINT)]
+            return [Finding(match.start(), _("address '{address}' in the CGV is not a declared fact").format(
+                address=url), _(_DECLARED_HINT))]
         return []
 
 
@@ -172,9 +179,10 @@ class NameRule(FileRule):
                     continue
                 if upper == fact.value.upper() or (
                         word[0].upper() == fact.value[0] and fuzz.ratio(upper, fact.value) >= _SIMILAR_ADDRESS):
-                    findings.append(Finding(match.start(), f"'{word}' looks like the declared {fact.name} "
-                                            f"'{fact.value}': did you mean {fact.value}?",
-                                            f"declared in site.yaml as {fact.name}"))
+                    findings.append(Finding(match.start(), _("'{word}' looks like the declared {name} '{value}': "
+                                                             "did you mean {value}?").format(
+                                                word=word, name=fact.name, value=fact.value),
+                                            _("declared in site.yaml as {name}").format(name=fact.name)))
         return findings
 
 
@@ -213,9 +221,10 @@ class PhraseRule(FileRule):
                 found = fuzz.partial_ratio_alignment(value.lower(), line.lower(), score_cutoff=_SIMILAR_PHRASE)
                 if found is not None:
                     start, end = found.dest_start, found.dest_end
-                    findings.append(Finding(start_of_line + start, f"'{line[start:end].strip()}' looks like the "
-                                            f"declared {fact.name}: did you mean '{fact.value}'?",
-                                            f"declared in site.yaml as {fact.name}"))
+                    findings.append(Finding(start_of_line + start, _("'{text}' looks like the declared {name}: did "
+                                                                     "you mean '{value}'?").format(
+                                                text=line[start:end].strip(), name=fact.name, value=fact.value),
+                                            _("declared in site.yaml as {name}").format(name=fact.name)))
         return sorted(findings, key=_offset)
 
 
@@ -241,14 +250,16 @@ class AmountRule(FileRule):
                 stated = masked[match.start("number") : match.end("unit")]
                 seen[amount.name].append((match.start("number"), stated))
                 if amount_key(match["number"], match["unit"]) != amount.key:
-                    findings.append(Finding(match.start("number"), f"'{stated}' differs from the declared "
-                                            f"{amount.name} ({amount.value}): did you mean {amount.value}?",
-                                            f"declared in site.yaml, line {amount.line}"))
+                    findings.append(Finding(match.start("number"), _("'{stated}' differs from the declared {name} "
+                                                                     "({value}): did you mean {value}?").format(
+                                                stated=stated, name=amount.name, value=amount.value),
+                                            _("declared in site.yaml, line {line}").format(line=amount.line)))
         if text.file.kind == "cgv":
             for match in AMOUNT_RE.finditer(masked):
                 if match.start("number") not in covered and not _inside_word(masked, match.start()):
-                    findings.append(Finding(match.start(), f"amount '{match.group()}' in the CGV is not declared",
-                                            "declare it under 'amounts:' in site.yaml with the words around it"))
+                    findings.append(Finding(match.start(), _("amount '{amount}' in the CGV is not declared").format(
+                                                amount=match.group()),
+                                            _("declare it under 'amounts:' in site.yaml with the words around it")))
             findings += _two_values(masked, seen)
         return findings
 
@@ -266,11 +277,23 @@ def _two_values(masked: str, seen: dict[str, list[tuple[int, str]]]) -> list[Fin
             lines_by_value[key].append(index.position(start)[0])
             shown.setdefault(key, stated)
         if len(lines_by_value) > 1:
-            listed = " and ".join(f"{shown[k]} (line{'s' if len(v) > 1 else ''} {', '.join(map(str, v))})"
-                                  for k, v in lines_by_value.items())
-            findings.append(Finding(statements[0][0], f"the CGV states {name} with two values: {listed}",
-                                    "one fact, one value: correct the wrong one"))
+            listed = _(" and ").join(ngettext("{value} (line {lines})", "{value} (lines {lines})", len(v)).format(
+                value=shown[k], lines=", ".join(map(str, v))) for k, v in lines_by_value.items())
+            findings.append(Finding(statements[0][0], _("the CGV states {name} with two values: {listed}").format(
+                name=name, listed=listed), _("one fact, one value: correct the wrong one")))
     return findings
+
+
+def _near_miss(written: str, declared: str) -> bool:
+    """Is `written` a misspelling of the declared address `declared`: its name (before @) one or two letters
+    away (by edit distance, one per four letters), and its domain the same, or misspelt, or under another
+    ending (lexom.com)? An address that only shares the domain (formation@lexom.fr, dpo@lexom.fr) is not."""
+    name, domain = written.lower().partition("@")[::2]
+    declared_name, declared_domain = declared.lower().partition("@")[::2]
+    name_near = Levenshtein.distance(name, declared_name) <= max(1, len(declared_name) // 4)
+    domain_near = (domain == declared_domain or _label(domain) == _label(declared_domain)
+                   or fuzz.ratio(domain, declared_domain) >= _SIMILAR_ADDRESS)
+    return name_near and domain_near
 
 
 def _offset(finding: Finding) -> int:

@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..diagnostics import display_path
+from ..i18n import _
 from ..inputs.site_facts import DECLARATION_SENTENCE
 from ..inputs.template_refs import templates_used_by
 from .lint_rule import FileRule, Finding, LintText
@@ -43,9 +44,10 @@ class DeclarationRule(FileRule):
         found = [match.start() for match in _NUMBER_IN_TEMPLATE.finditer(text.folded)] if text.file.kind == "template" else []
         if self.number is not None:
             found += [match.start() for match in self.number.finditer(text.masked)]
-        return [Finding(start, f"the declaration number is printed without « {DECLARATION_SENTENCE} »",
-                        "print both with {% include \"partials/declaration.html\" %}, or write the sentence "
-                        "right after the number") for start in sorted(found)[:1]]
+        return [Finding(start, _("the declaration number is printed without « {sentence} »").format(
+                            sentence=DECLARATION_SENTENCE),
+                        _("print both with {% include \"partials/declaration.html\" %}, or write the sentence "
+                          "right after the number")) for start in sorted(found)[:1]]
 
 
 _MARK = re.compile(r"<img\b[^>]*qualiopi[^>]*>|url\([^)]*qualiopi[^)]*\)|<svg\b[^>]*qualiopi", re.IGNORECASE)
@@ -63,7 +65,8 @@ class QualiopiMarkRule(FileRule):
     def check(self, text: LintText) -> list[Finding]:
         if text.file.path not in self.course_templates:
             return []
-        return [Finding(match.start(), "the Qualiopi mark may not appear on a course page or sheet (rule of the "
-                        f"mark's charter): this template is used by {' and '.join(COURSE_TEMPLATES)}",
-                        "show it on general pages only (home page, catalogue cover), in a template no course "
-                        "page or sheet uses", in_source=True) for match in _MARK.finditer(text.file.text)]
+        return [Finding(match.start(), _("the Qualiopi mark may not appear on a course page or sheet (rule of the "
+                                         "mark's charter): this template is used by {templates}").format(
+                            templates=_(" and ").join(COURSE_TEMPLATES)),
+                        _("show it on general pages only (home page, catalogue cover), in a template no course "
+                          "page or sheet uses"), in_source=True) for match in _MARK.finditer(text.file.text)]

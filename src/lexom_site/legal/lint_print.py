@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..i18n import _
 from .lint_rule import FileRule, Finding, LintText
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def _coverage(files: tuple[tuple[str, int], ...]) -> frozenset[int]:
     from fontTools.ttLib import TTFont, TTLibError  # (only when there are fonts to read)
 
     covered: set[int] | None = None
-    for path, _ in files:
+    for path, __ in files:
         try:
             font = TTFont(path, lazy=True, fontNumber=0)
             chars = set(font.getBestCmap() or {})
@@ -74,7 +75,8 @@ class PrintableRule(FileRule):
             if line in lines_seen:  # (one per line: a pasted paragraph of Chinese is one mistake)
                 continue
             lines_seen.add(line)
-            findings.append(Finding(offset, f"« {char} » (U+{code:04X}) cannot be printed: the PDF fonts have no "
-                                    "such character", "replace it by a letter or a sign of the French keyboard, "
-                                    "or say it in words", in_source=True))
+            findings.append(Finding(offset, _("« {char} » ({code}) cannot be printed: the PDF fonts have no such "
+                                              "character").format(char=char, code=f"U+{code:04X}"),
+                                    _("replace it by a letter or a sign of the French keyboard, or say it in words"),
+                                    in_source=True))
         return findings

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..diagnostics import Diagnostic
+from ..i18n import _
 from .cgv import ROMAN, Cgv
 
 _REFERENCE = re.compile(r"\b(?:article|clause|paragraphe|point|section)s?\s+(?:n°\s*)?(?P<ref>\d+\.\d+|[IVX]+)\b",
@@ -29,8 +30,9 @@ def check_structure(cgv: Cgv) -> list[Diagnostic]:
     has_sub = {c.number.split(".")[0] for c in cgv.clauses if c.level == 2}
     for clause in cgv.clauses:
         if clause.number in seen:
-            diagnostics.append(Diagnostic(path, clause.line, 1, f"clause {clause.number} appears twice "
-                                          f"(first at line {seen[clause.number]})"))
+            diagnostics.append(Diagnostic(path, clause.line, 1, _("clause {number} appears twice (first at line "
+                                                                  "{line})").format(number=clause.number,
+                                                                                    line=seen[clause.number])))
             continue
         seen[clause.number] = clause.line
         if clause.level == 1:
@@ -38,30 +40,36 @@ def check_structure(cgv: Cgv) -> list[Diagnostic]:
             clause_index = 0
             expected = ROMAN[section_index - 1] if section_index <= len(ROMAN) else "?"
             if clause.number != expected:
-                diagnostics.append(Diagnostic(path, clause.line, 1, f"section {clause.number} comes where "
-                                              f"section {expected} was expected",
-                                              hint="number the sections I., II., III. ... in order"))
+                diagnostics.append(Diagnostic(path, clause.line, 1, _("section {number} comes where section "
+                                                                      "{expected} was expected").format(
+                                                  number=clause.number, expected=expected),
+                                              hint=_("number the sections I., II., III. ... in order")))
                 if clause.number in ROMAN:
                     section_index = ROMAN.index(clause.number) + 1
             if not clause.body.strip() and str(section_index) not in has_sub:
-                diagnostics.append(Diagnostic(path, clause.line, 1, f"section {clause.number} is empty"))
+                diagnostics.append(Diagnostic(path, clause.line, 1, _("section {number} is empty").format(
+                    number=clause.number)))
         else:
             clause_index += 1
             expected = f"{section_index}.{clause_index}"
             if clause.number != expected:
-                diagnostics.append(Diagnostic(path, clause.line, 1, f"clause {clause.number} comes where "
-                                              f"clause {expected} was expected",
-                                              hint="clauses of section N are numbered N.1, N.2 ... in order"))
-                major, _, minor = clause.number.partition(".")
+                diagnostics.append(Diagnostic(path, clause.line, 1, _("clause {number} comes where clause "
+                                                                      "{expected} was expected").format(
+                                                  number=clause.number, expected=expected),
+                                              hint=_("clauses of section N are numbered N.1, N.2 ... in order")))
+                major, minor = clause.number.partition(".")[::2]
                 if major == str(section_index):
                     clause_index = int(minor)
             if not clause.body.strip():
-                diagnostics.append(Diagnostic(path, clause.line, 1, f"clause {clause.number} is empty"))
+                diagnostics.append(Diagnostic(path, clause.line, 1, _("clause {number} is empty").format(
+                    number=clause.number)))
         body_lines = clause.body.split("\n")
         for offset, line in enumerate(body_lines, start=clause.body_line):
             for match in _REFERENCE.finditer(line):
                 if match["ref"] not in numbers:
                     diagnostics.append(Diagnostic(path, offset, match.start() + 1,
-                                                  f"'{match.group()}' refers to a clause that does not exist",
-                                                  hint=f"clauses: {', '.join(dict.fromkeys(c.number for c in cgv.clauses))}"))
+                                                  _("'{reference}' refers to a clause that does not exist").format(
+                                                      reference=match.group()),
+                                                  hint=_("clauses: {numbers}").format(numbers=", ".join(
+                                                      dict.fromkeys(c.number for c in cgv.clauses)))))
     return diagnostics

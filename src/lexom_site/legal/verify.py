@@ -16,12 +16,13 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from ..diagnostics import CLAUSE_EXCERPT, Diagnostic, quote
+from ..i18n import N_, _
 from .cgv import Cgv
 from .diff import diff_document
 from .document import parse_document
 
-HINT = ("a template or stylesheet changed how the CGV is printed; the canonical text must come out word for word, "
-        "and be seen: in a PDF, no smaller than 6 pt, dark enough on white, not hidden")
+HINT = N_("a template or stylesheet changed how the CGV is printed; the canonical text must come out word for "
+          "word, and be seen: in a PDF, no smaller than 6 pt, dark enough on white, not hidden")
 
 
 def verify_cgv_copies(cgv: Cgv, files: list[tuple[str, bytes]], out_name: str) -> list[Diagnostic]:
@@ -33,12 +34,15 @@ def verify_cgv_copies(cgv: Cgv, files: list[tuple[str, bytes]], out_name: str) -
         shown = f"{out_name}/{file_path}" if out_name else file_path
         report = diff_document(cgv, parse_document(data, shown, path.suffix, visible_only=True))
         if not report.found:
-            diagnostics.append(Diagnostic(shown, 0, 0, "the CGV is missing from this output", hint=HINT))
+            diagnostics.append(Diagnostic(shown, 0, 0, _("the CGV is missing from this output"), hint=_(HINT)))
             continue
         for change in report.changes:
-            diagnostics.append(Diagnostic(shown, 0, 0, f"{change.place} of the CGV is altered: "
-                                          f"{quote(change.canonical, CLAUSE_EXCERPT)} came out as {quote(change.found, CLAUSE_EXCERPT)} "
-                                          f"({report.document.unit} {change.location})", hint=HINT))
+            altered = (_("{place} of the CGV is altered: {canonical} came out as {found} (page {location})")
+                       if report.document.unit == "page" else
+                       _("{place} of the CGV is altered: {canonical} came out as {found} (line {location})"))
+            diagnostics.append(Diagnostic(shown, 0, 0, altered.format(
+                place=change.place, canonical=quote(change.canonical, CLAUSE_EXCERPT),
+                found=quote(change.found, CLAUSE_EXCERPT), location=change.location), hint=_(HINT)))
         for event in report.events:
-            diagnostics.append(Diagnostic(shown, 0, 0, event.message, hint=HINT))
+            diagnostics.append(Diagnostic(shown, 0, 0, event.message, hint=_(HINT)))
     return diagnostics

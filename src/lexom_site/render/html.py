@@ -31,9 +31,12 @@ class Page:
     searchable: bool = False
 
 
-def course_page(course: Course) -> Page:
+def course_page(course: Course, *, pdf: bool = True) -> Page:
+    """The page of a course; `pdf`: whether the site has its PDF sheet (`pdf_url` is None when it has not:
+    `build --no-pdf` links no PDF it did not make)."""
     path = course_page_path(course)
-    return Page(path, "course.html", {"course": course, "pdf_url": root_prefix(path) + course_pdf_path(course)},
+    return Page(path, "course.html", {"course": course,
+                                      "pdf_url": root_prefix(path) + course_pdf_path(course) if pdf else None},
                 searchable=True)
 
 

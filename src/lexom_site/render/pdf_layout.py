@@ -29,6 +29,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..i18n import _
 from ..diagnostics import BuildError, Diagnostic, display_path
 from ..environment import weasyprint_environment_problem
 from ..inputs.config import SiteConfig
@@ -51,15 +52,16 @@ class ProjectFetcher(URLFetcher):
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme != "file":
-            raise ValueError(f"refused to fetch {url}: PDFs may only use the project's own files")
+            raise ValueError(_("refused to fetch {url}: PDFs may only use the project's own files").format(url=url))
         path = Path(url2pathname(parts.path)).resolve()  # resolve(): a symlink pointing out is refused too
         for virtual, real in self.moved:
             if path.is_relative_to(virtual):
                 path = (real / path.relative_to(virtual)).resolve()
         if not any(path.is_relative_to(folder) for folder in self.allowed):
-            raise ValueError(f"refused to read {path}: it is outside the project's assets and content")
+            raise ValueError(_("refused to read {path}: it is outside the project's assets and content").format(
+                path=path))
         if not path.is_file():
-            raise ValueError(f"file not found: {path}")
+            raise ValueError(_("file not found: {path}").format(path=path))
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
 
@@ -133,6 +135,7 @@ class PdfRenderer:
             # template or its stylesheets, or from this machine (a missing library: said as such)
             shown = display_path(self.config.templates_dir / template, self.config.root)
             raise BuildError([weasyprint_environment_problem(message) or Diagnostic(
-                shown, 0, 0, f"PDF rendering: {message}", hint="check the images, fonts and stylesheets this "
-                "template uses") for message in dict.fromkeys(messages)])
+                shown, 0, 0, _("PDF rendering: {message}").format(message=message),
+                hint=_("check the images, fonts and stylesheets this template uses"))
+                for message in dict.fromkeys(messages)])
         return Part(pdf, len(rendered.pages))

@@ -34,6 +34,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .. import spawn
+from ..i18n import _
 from ..diagnostics import BuildError, Diagnostic
 
 SEARCH_DIR = "pagefind"
@@ -48,9 +49,10 @@ def pagefind_program() -> Path:
     except ImportError:
         program = None
     if program is None or not os.access(program, os.X_OK):
-        raise BuildError([Diagnostic("pagefind", 0, 0, "the search index cannot be made: the Pagefind program is "
-                                     "not installed", hint="install lexom-site with its dependencies "
-                                     "(pip install -e .), which include pagefind[bin]")])
+        raise BuildError([Diagnostic("pagefind", 0, 0, _("the search index cannot be made: the Pagefind program is "
+                                                         "not installed"),
+                                     hint=_("install lexom-site with its dependencies (pip install -e .), which "
+                                            "include pagefind[bin]"))])
     return program
 
 
@@ -178,7 +180,8 @@ class Indexing:
             laid_out = not use_service and bool(contents) and self._lay_out(self.scratch / "site", contents)
         except OSError as exc:
             shutil.rmtree(self.scratch, ignore_errors=True)
-            raise BuildError([Diagnostic("pagefind", 0, 0, f"the search index could not be made: {exc}")]) from None
+            raise BuildError([Diagnostic("pagefind", 0, 0, _("the search index could not be made: {error}").format(
+                error=exc))]) from None
         self._thread = threading.Thread(target=self._run, args=(None if laid_out else contents,), name="search-index",
                                         daemon=True)
         self._thread.start()
@@ -188,14 +191,16 @@ class Indexing:
         self._thread.join(self.timeout)
         if self._thread.is_alive():
             self.stop()
-            raise BuildError([Diagnostic("pagefind", 0, 0, f"the search index was not made in {self.timeout:.0f} s")])
+            raise BuildError([Diagnostic("pagefind", 0, 0, _("the search index was not made in {seconds} s").format(
+                seconds=f"{self.timeout:.0f}"))])
         self.stop(wait=False)
         if self._error is not None:
             raise self._error
         assert self._files is not None
         missing = [name for name in BUNDLE_FILES if name not in self._files]
         if missing:
-            raise BuildError([Diagnostic("pagefind", 0, 0, f"the search index lacks {', '.join(missing)}")])
+            raise BuildError([Diagnostic("pagefind", 0, 0, _("the search index lacks {files}").format(
+                files=", ".join(missing)))])
         return self._files
 
     def stop(self, *, wait: bool = True) -> None:
@@ -255,16 +260,19 @@ class Indexing:
         environment = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")}
         with self._lock:
             if self._stopped:
-                raise BuildError([Diagnostic("pagefind", 0, 0, "the search index was not made: the build stopped")])
+                raise BuildError([Diagnostic("pagefind", 0, 0, _("the search index was not made: the build "
+                                                                 "stopped"))])
             try:  # in the scratch folder, where no pagefind.yml/json/toml of the user's is read
                 self._process = spawn.start(command, cwd=self.scratch, env=environment, **options)
             except OSError as exc:
-                raise BuildError([Diagnostic("pagefind", 0, 0, f"the search index could not be made: {exc}")]) from None
+                raise BuildError([Diagnostic("pagefind", 0, 0, _("the search index could not be made: {error}")
+                                             .format(error=exc))]) from None
         return self._process
 
     def _failed(self, detail: str) -> BuildError:
-        return BuildError([Diagnostic("pagefind", 0, 0, "the search index could not be made: Pagefind failed"
-                                      + (f": {detail}" if detail else ""))])
+        message = (_("the search index could not be made: Pagefind failed: {detail}") if detail else
+                   _("the search index could not be made: Pagefind failed"))
+        return BuildError([Diagnostic("pagefind", 0, 0, message.format(detail=detail))])
 
     def _command(self, command: list[str]) -> None:
         with open(self.scratch / "log.txt", "wb") as log:
@@ -272,7 +280,7 @@ class Indexing:
             process.wait()
         if process.returncode != 0:
             lines = (self.scratch / "log.txt").read_text(errors="replace").strip().splitlines()
-            raise self._failed(lines[-1] if lines else f"exit code {process.returncode}")
+            raise self._failed(lines[-1] if lines else _("exit code {code}").format(code=process.returncode))
 
     def _service(self, texts: list[tuple[str, bytes]]) -> dict[str, bytes]:
         """Pagefind's service mode: requests and answers are base64-encoded
@@ -298,7 +306,7 @@ class Indexing:
                 while answers < len(requests):
                     chunk = process.stdout.read1(1 << 16)
                     if not chunk:
-                        raise self._failed(f"the service stopped (exit code {process.wait()})")
+                        raise self._failed(_("the service stopped (exit code {code})").format(code=process.wait()))
                     *whole, pending = (pending + chunk).split(b",")
                     for encoded in whole:
                         answer = json.loads(base64.b64decode(encoded))

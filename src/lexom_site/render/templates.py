@@ -17,6 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..diagnostics import BuildError, Diagnostic, display_path
+from ..i18n import _
 from ..inputs.config import SiteConfig
 from ..inputs.french import format_amount, format_date, format_number
 from ..inputs.key_facts import declaration_sentence, key_facts, session_dates
@@ -92,15 +93,16 @@ def render_template(env: jinja2.Environment, config: SiteConfig, name: str, **co
     except jinja2.TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else config.templates_dir / name
         raise BuildError([Diagnostic(display_path(path, config.root), exc.lineno or 0, 0,
-                                     f"template syntax error: {exc.message}")]) from None
+                                     _("template syntax error: {message}").format(message=exc.message))]) from None
     except jinja2.TemplateNotFound as exc:
         raise BuildError([Diagnostic(display_path(config.templates_dir / name, config.root), 0, 0,
-                                     f"template not found: {exc.name}")]) from None
+                                     _("template not found: {name}").format(name=exc.name))]) from None
     except Exception as exc:  # an error raised while rendering: undefined value, bad filter...
         path, line = _template_frame(exc, config.templates_dir)
         where = display_path(path, config.root) if path else display_path(config.templates_dir / name, config.root)
         message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
-        raise BuildError([Diagnostic(where, line, 0, f"template error: {message}")]) from None
+        raise BuildError([Diagnostic(where, line, 0, _("template error: {message}").format(message=message))]) \
+            from None
 
 
 def _template_frame(exc: BaseException, templates_dir: Path) -> tuple[Path | None, int]:
