@@ -13,6 +13,7 @@ from typing import Iterable
 
 from ..diagnostics import Diagnostic, display_path
 from ..paths import ignored
+from ..i18n import _, ngettext
 from .config import SiteConfig
 from .course import Course, parse_course
 from .french import format_number
@@ -35,18 +36,18 @@ def course_paths(config: SiteConfig) -> tuple[list[Path], list[Diagnostic]]:
     """The course files of content/courses/, and what else lies there that should not."""
     courses_dir = config.courses_dir
     if not courses_dir.is_dir():
-        return [], [Diagnostic(display_path(courses_dir, config.root), 0, 0, "folder content/courses/ is missing")]
+        return [], [Diagnostic(display_path(courses_dir, config.root), 0, 0, _("folder content/courses/ is missing"))]
     paths, diagnostics = [], []
     for path in sorted(courses_dir.iterdir()):
         shown = display_path(path, config.root)
         if ignored(path.name):  # what editors and systems leave (backups, locks, swap files): not a course
             continue
         if path.is_dir() and not path.is_symlink():
-            diagnostics.append(Diagnostic(shown, 0, 0, "sub-folders are not read in content/courses/",
-                                          hint="keep every course file directly in content/courses/"))
+            diagnostics.append(Diagnostic(shown, 0, 0, _("sub-folders are not read in content/courses/"),
+                                          hint=_("keep every course file directly in content/courses/")))
         elif path.suffix != ".md":
-            diagnostics.append(Diagnostic(shown, 0, 0, "not a course file (course files end with .md)",
-                                          hint="rename it to REF.md or move it out of content/courses/"))
+            diagnostics.append(Diagnostic(shown, 0, 0, _("not a course file (course files end with .md)"),
+                                          hint=_("rename it to REF.md or move it out of content/courses/")))
         else:
             paths.append(path)
     return paths, diagnostics
@@ -74,13 +75,17 @@ def course_problems(course: Course, config: SiteConfig) -> list[Diagnostic]:
     if course.duration_hours == expected:
         return []
     own = course.hours_per_day is not None
+    hint = (_("correct the hours or the days") if own else
+            _("correct the hours or the days, or give this course its own 'hours_per_day:' if its days are not of "
+              "{per_day} hours (site.yaml)").format(per_day=format_number(per_day)))
     return [Diagnostic(course.path, course.field_lines["duration_hours"], 1,
-                       f"'duration_hours' (Durée en heures) is {format_number(course.duration_hours)} but "
-                       f"{course.duration_days} day(s) of {format_number(per_day)} hours make "
-                       f"{format_number(expected)}",
-                       hint="correct the hours or the days" + ("" if own else ", or give this course its own "
-                                                             "'hours_per_day:' if its days are not of "
-                                                             f"{format_number(per_day)} hours (site.yaml)"))]
+                       ngettext("'duration_hours' (Durée en heures) is {hours} but {days} day of {per_day} hours "
+                                "make {expected}",
+                                "'duration_hours' (Durée en heures) is {hours} but {days} days of {per_day} hours "
+                                "make {expected}", course.duration_days).format(
+                           hours=format_number(course.duration_hours), days=course.duration_days,
+                           per_day=format_number(per_day), expected=format_number(expected)),
+                       hint=hint)]
 
 
 def make_catalogue(courses: Iterable[Course]) -> Catalogue:
