@@ -7,9 +7,11 @@ for a large catalogue), collecting every problem before anything is rendered.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..diagnostics import Diagnostic, display_path
 from ..paths import ignored
@@ -86,6 +88,56 @@ def course_problems(course: Course, config: SiteConfig) -> list[Diagnostic]:
                            hours=format_number(course.duration_hours), days=course.duration_days,
                            per_day=format_number(per_day), expected=format_number(expected)),
                        hint=hint)]
+
+
+def _section_key(name: str) -> str:
+    """What a category's section is known by on the home page (its anchor): no case, no accents, words only."""
+    letters = "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", letters).strip("-")
+
+
+def catalogue_problems(courses: Iterable[Course]) -> list[Diagnostic]:
+    """What is wrong between course files: a category (or a sub-category of one) spelt two ways that make one
+    section of the home page (`Communication`, `COMMUNICATION`), reported at each file that does not use the
+    spelling most files use; two courses with the same title (a copied file), reported at the second."""
+    courses = sorted(courses, key=lambda course: course.path)
+    found: list[Diagnostic] = []
+    for field, label, key in (("category", "Catégorie", lambda c: _section_key(c.category)),
+                              ("subcategory", "Sous-catégorie",
+                               lambda c: (_section_key(c.category), _section_key(c.subcategory)))):
+        groups: dict[Any, list[Course]] = {}
+        for course in courses:
+            groups.setdefault(key(course), []).append(course)
+        for group in groups.values():
+            spellings = [getattr(course, field) for course in group]
+            if len(set(spellings)) < 2:
+                continue
+            used = max(dict.fromkeys(spellings), key=spellings.count)  # (the most used; the first file's if tied)
+            first = next(course for course in group if getattr(course, field) == used)
+            others = spellings.count(used) - 1
+            for course in group:
+                spelt = getattr(course, field)
+                if spelt == used:
+                    continue
+                message = _("'{field}' ({label}) '{spelt}' is written '{used}' in {other}: the two would be one "
+                            "section of the catalogue, with two names").format(
+                    field=field, label=label, spelt=spelt, used=used, other=first.path)
+                hint = ngettext("write '{field}: {used}', as {other} does (and {count} other file)",
+                                "write '{field}: {used}', as {other} does (and {count} other files)", others).format(
+                    field=field, used=used, other=first.path, count=others) if others else \
+                    _("write '{field}: {used}', as {other} does").format(field=field, used=used, other=first.path)
+                found.append(Diagnostic(course.path, course.field_lines.get(field, 1), 1, message, hint=hint))
+    titles: dict[str, Course] = {}
+    for course in courses:
+        same = titles.setdefault(" ".join(course.title.casefold().split()), course)
+        if same is not course:
+            found.append(Diagnostic(course.path, course.field_lines.get("title", 1), 1,
+                                    _("'title' (Intitulé) '{title}' is also the title of {other}: two courses of the "
+                                      "catalogue would have the same title").format(title=course.title,
+                                                                                     other=same.path),
+                                    hint=_("give this course its own title (was the file copied from {other}?), or "
+                                           "delete one of the two files").format(other=same.path)))
+    return sorted(found)
 
 
 def make_catalogue(courses: Iterable[Course]) -> Catalogue:
