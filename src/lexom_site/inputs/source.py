@@ -148,6 +148,9 @@ _INVISIBLE_NAMES = {0x85: N_("a line break for YAML (NEL)"), 0x2028: N_("a line 
                     0x202E: N_("a right-to-left override"), 0x202D: N_("a left-to-right override")}
 
 
+_CONTROL_NAME, _INVISIBLE_NAME = N_("an invisible control character"), N_("an invisible character")
+
+
 def _invisible_characters(text: str, shown_as: str) -> list[Diagnostic]:
     found = []
     for match in _INVISIBLE.finditer(text):
@@ -155,8 +158,7 @@ def _invisible_characters(text: str, shown_as: str) -> list[Diagnostic]:
         line = text.count("\n", 0, start) + 1
         col = start - (text.rfind("\n", 0, start) + 1) + 1
         code = ord(match.group())
-        what = _(_INVISIBLE_NAMES.get(code, N_("an invisible control character") if code < 0xA0 else
-                                      N_("an invisible character")))
+        what = _(_INVISIBLE_NAMES.get(code, _CONTROL_NAME if code < 0xA0 else _INVISIBLE_NAME))
         found.append(Diagnostic(shown_as, line, col, _("contains {what} (U+{code})").format(what=what,
                                                                                            code=f"{code:04X}"),
                                 hint=_("delete it and retype the text around it; it was probably pasted from "
