@@ -109,7 +109,8 @@ def parse_course(source: Source, expected_ref: str | None = None, *, placeholder
     for number, line in enumerate(source.text.split("\n"), start=1):
         for problem in link_problems(line):
             diagnostics.append(Diagnostic(source.path, number, problem.col, problem.message, hint=problem.hint))
-        at = line.casefold().find(PLACEHOLDER.casefold()) if not placeholders else -1
+        comment = number < front.body_line - 1 and line.lstrip().startswith("#")  # (the header `new course` writes)
+        at = line.casefold().find(PLACEHOLDER.casefold()) if not (placeholders or comment) else -1
         if at >= 0:
             diagnostics.append(Diagnostic(source.path, number, at + 1,
                                           _("« {placeholder} » is still here: `new course` left it for you to "

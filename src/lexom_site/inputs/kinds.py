@@ -72,7 +72,7 @@ def _describe(node: yaml.Node) -> str:
         return _("a group of fields")
     if isinstance(node, yaml.SequenceNode):
         return _("a list")
-    return f"'{node.value}'"
+    return _("'{value}'").format(value=node.value)
 
 
 def _is_empty(node: yaml.Node) -> bool:

@@ -33,7 +33,7 @@ class Integer(_Kind):
         value = node.value.strip()
         if not re.fullmatch(r"0|[1-9][0-9]{0,6}", value):
             hint = _("remove the leading zero") if re.fullmatch(r"0[0-9]+", value) else _("write a whole number, e.g. 2")
-            raise Invalid(node, _("expected a whole number, found {found}").format(found=f"'{value}'"), hint)
+            raise Invalid(node, _("expected a whole number, found {found}").format(found=_("'{value}'").format(value=value)), hint)
         number = int(value)
         if not self.minimum <= number <= self.maximum:
             raise Invalid(node, _("must be between {minimum} and {maximum}, found {value}").format(
