@@ -188,14 +188,14 @@ def test_a_subcategory_differing_in_accents_and_spaces(site):
 
 def test_two_courses_with_the_same_title(site):
     write_course(site, "ABC-DEF-1.md", course_text("ABC-DEF-1"))
-    write_course(site, "ABC-DEF-2.md", course_text("ABC-DEF-2"))
+    write_course(site, "ABC-DEF-2.md", course_text("ABC-DEF-2", title="title: Piloter  un PROJET"))
     assert check(site) == [
-        "content/courses/ABC-DEF-2.md:3:1: erreur : 'title' (Intitulé) « Piloter un projet » est aussi le titre de "
+        "content/courses/ABC-DEF-2.md:3:1: erreur : 'title' (Intitulé) « Piloter  un PROJET » est aussi le titre de "
         "content/courses/ABC-DEF-1.md : deux formations du catalogue auraient le même titre",
         "  conseil : donnez à cette formation son propre titre (le fichier a-t-il été copié de "
         "content/courses/ABC-DEF-1.md ?), ou supprimez l'un des deux fichiers"]
     assert check(site, "en")[0] == (
-        "content/courses/ABC-DEF-2.md:3:1: error: 'title' (Intitulé) 'Piloter un projet' is also the title of "
+        "content/courses/ABC-DEF-2.md:3:1: error: 'title' (Intitulé) 'Piloter  un PROJET' is also the title of "
         "content/courses/ABC-DEF-1.md: two courses of the catalogue would have the same title")
 
 
