@@ -25,7 +25,7 @@ import yaml
 
 from ..diagnostics import Diagnostic
 from ..i18n import N_, _
-from .yaml_lines import folded_items, line_mistakes
+from .yaml_lines import YAML_HINTS, folded_items, line_mistakes
 
 MAX_SOURCE_BYTES = 1_000_000  # a course sheet is a few KB; 1 MB is absurd already (also a legacy sheet to import)
 MAX_DOCUMENT_BYTES = 5_000_000  # a text or HTML page given to legal-diff (a CGV page is ~100 KB)
@@ -237,39 +237,6 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-_HINTS = [
-    (
-        "mapping values are not allowed",
-        N_("a ':' followed by a space inside a value confuses YAML"),
-        N_('put the whole value in double quotes, e.g. title: "Module : intro"'),
-    ),
-    (
-        "cannot start any token",
-        N_("this character cannot start a value here"),
-        N_("indent with spaces, never with tabs; put values starting with @, ` or % in double quotes"),
-    ),
-    (
-        "could not find expected ':'",
-        N_("expected 'field: value' on this line"),
-        N_("every line of the front matter is 'field: value' or a list item '  - value'; "
-           "a value containing ': ' or starting with a quote must be in double quotes"),
-    ),
-    (
-        "expected <block end>",
-        N_("the indentation of this line does not match the lines above"),
-        N_("list items under a field are indented by two spaces: '  - text'"),
-    ),
-    (
-        "found unexpected end of stream",
-        N_("a quoted value is never closed"),
-        N_("close the quote at the end of the value"),
-    ),
-    (
-        "found unknown escape character",
-        N_("a backslash inside a double-quoted value"),
-        N_("write the value in single quotes, or double the backslash"),
-    ),
-]
 
 
 def _fast_compose(text: str) -> yaml.Node | None:
@@ -338,7 +305,7 @@ def _compose(text: str, path: str, first_line: int) -> tuple[yaml.Node | None, l
         problem = exc.problem or exc.context or "invalid YAML"
         message, hint = _("the front matter is not valid YAML: {problem}").format(
             problem=_(_ALIASES_SHOWN) if problem == _ALIASES else problem), None
-        for needle, plain, advice in _HINTS:
+        for needle, plain, advice in YAML_HINTS:
             if needle in problem or (exc.context and needle in exc.context):
                 message, hint = _(plain), _(advice)
                 break

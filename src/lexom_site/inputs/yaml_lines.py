@@ -20,7 +20,42 @@ import re
 import yaml
 
 from ..diagnostics import Diagnostic
-from ..i18n import _
+from ..i18n import N_, _
+
+# YAML's own errors, in words an editor understands: (what YAML says, what it means, what to do)
+YAML_HINTS = [
+    (
+        "mapping values are not allowed",
+        N_("a ':' followed by a space inside a value confuses YAML"),
+        N_('put the whole value in double quotes, e.g. title: "Module : intro"'),
+    ),
+    (
+        "cannot start any token",
+        N_("this character cannot start a value here"),
+        N_("indent with spaces, never with tabs; put values starting with @, ` or % in double quotes"),
+    ),
+    (
+        "could not find expected ':'",
+        N_("expected 'field: value' on this line"),
+        N_("every line of the front matter is 'field: value' or a list item '  - value'; "
+           "a value containing ': ' or starting with a quote must be in double quotes"),
+    ),
+    (
+        "expected <block end>",
+        N_("the indentation of this line does not match the lines above"),
+        N_("list items under a field are indented by two spaces: '  - text'"),
+    ),
+    (
+        "found unexpected end of stream",
+        N_("a quoted value is never closed"),
+        N_("close the quote at the end of the value"),
+    ),
+    (
+        "found unknown escape character",
+        N_("a backslash inside a double-quoted value"),
+        N_("write the value in single quotes, or double the backslash"),
+    ),
+]
 
 _KEY = re.compile(r"[A-Za-z_][\w.-]*:(?=\s|$)")
 _NO_SPACE_DASH = re.compile(r"-(?=[^\s-])")
