@@ -38,7 +38,7 @@ SITE_FIELDS = (
     Field("title", Text(max_length=200), N_("site title, shown on every page"), example="Catalogue des formations LEXOM"),
     Field(
         "base_url",
-        Pattern(regex=BASE_URL, example="https://www.lexom.fr/ (http or https, a host name, ending with '/')"),
+        Pattern(regex=BASE_URL, example=N_("https://www.lexom.fr/ (http or https, a host name, ending with '/')")),
         N_("public address of the site, ending with '/'"),
         example="https://www.lexom.fr/",
     ),

@@ -166,7 +166,7 @@ class Pattern(Text):
                     value=value, letter=value[accented]), _("write it without accents: {plain}").format(plain=plain),
                     offset=accented + (1 if node.style in ("'", '"') else 0))
             raise Invalid(node, _("'{value}' is not in the expected form").format(value=value),
-                          _("write it like {example}").format(example=self.example))
+                          _("write it like {example}").format(example=_(self.example) if self.example else ""))
         return value
 
     def json_schema(self) -> dict[str, Any]:
