@@ -14,8 +14,16 @@ from click.testing import CliRunner
 from conftest import course_text, write_tree
 
 from lexom_site.cli import main
+from lexom_site.i18n import set_language
 
 HEADER = 4  # lines of the two warnings (and hints) the canonical CGV gets (tests/test_check.py)
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """`--lang fr` makes the whole process speak French: the tests after these speak English again."""
+    yield
+    set_language("en")
 
 
 def check(site: Path, lang: str = "fr") -> list[str]:
