@@ -21,9 +21,15 @@ HEADER = 4  # lines of the two warnings (and hints) the canonical CGV gets (test
 
 @pytest.fixture(autouse=True)
 def english_afterwards():
-    """`--lang fr` makes the whole process speak French: the tests after these speak English again."""
+    """`--lang fr` makes the whole process speak French: the tests after these speak English again (click keeps
+    the --help option it made, in the language of that time, on each command: made again in English)."""
     yield
     set_language("en")
+    commands = [main]
+    while commands:
+        command = commands.pop()
+        command._help_option = None
+        commands += getattr(command, "commands", {}).values()
 
 
 def check(site: Path, lang: str = "fr") -> list[str]:
