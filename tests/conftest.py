@@ -39,10 +39,12 @@ def write_tree(root: Path, text: str) -> None:
 
 
 def course_text(ref: str = "ABC-DEF-1", **overrides: str) -> str:
-    """A valid course file; `overrides` replace whole front-matter lines or the body."""
+    """A valid course file; `overrides` replace whole front-matter lines or the body. (Its title is « Piloter un
+    projet », followed by the reference for another reference than ABC-DEF-1: two courses may not share a title.)"""
     fields = {
         "ref": f"ref: {ref}",
-        "title": "title: Piloter un projet",
+        "title": "title: Piloter un projet" + (f" {ref}" if ref != "ABC-DEF-1" and re.fullmatch(
+            r"[A-Z]{2,10}(?:-[A-Z0-9]{1,10}){1,4}", ref) else ""),
         "category": "category: GESTION",
         "subcategory": "subcategory: PROJETS",
         "duration_days": "duration_days: 1",

@@ -119,7 +119,7 @@ def test_module_without_bullets_and_repeated_half_day(site):
 def test_duration_must_match_the_programme(site):
     write_course(site, "ABC-DEF-1.md", course_text(duration_days="duration_days: 3"))
     code, lines = check(site)
-    assert lines[0] == "content/courses/ABC-DEF-1.md:6:1: error: 'duration_days' (Durée en jours) is 3 but the programme has 1 day(s)"
+    assert lines[0] == "content/courses/ABC-DEF-1.md:6:1: error: 'duration_days' (Durée en jours) is 3 but the programme has 1 day"
 
 
 def test_missing_closing_separator(site):

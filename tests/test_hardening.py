@@ -181,8 +181,8 @@ def test_two_files_cannot_hold_one_reference(published: Path):
         "  hint: rename the file to ABC-DEF-1.md, or correct the reference",
         "content/courses/abc-def-1.md:2:6: error: 'ref' (Référence) 'abc-def-1' is not in the expected form",
         "  hint: write it like RCL-RCL-14",
-        "content/courses/ÉCO-DEF-1.md:2:6: error: 'ref' (Référence) 'ÉCO-DEF-1' is not in the expected form",
-        "  hint: write it like RCL-RCL-14",
+        "content/courses/ÉCO-DEF-1.md:2:6: error: 'ref' (Référence) 'ÉCO-DEF-1' contains the accented letter 'É'",
+        "  hint: write it without accents: ECO-DEF-1",
     ]
 
 

@@ -146,7 +146,7 @@ def test_strict_build_refuses_an_incomplete_catalogue_with_one_error_per_missing
      "number such as 1290 or 1290.50, found '-100'\n  hint: it cannot be negative"),
     ("prices:\n  currency: EUR", ":18:3: error: unknown field 'prices.currency'"),
     ("prices: 1290", ":17:9: error: 'prices' (Tarifs) expected a group of fields, found '1290'"),
-    ("duration_hours: 15", ":17:1: error: 'duration_hours' (Durée en heures) is 15 but 2 day(s) of 7 hours make 14\n"
+    ("duration_hours: 15", ":17:1: error: 'duration_hours' (Durée en heures) is 15 but 2 days of 7 hours make 14\n"
      "  hint: correct the hours or the days, or give this course its own 'hours_per_day:' if its days are not of 7 "
      "hours (site.yaml)"),
     ("results:\n  satisfaction_rate: 94\n  respondents: 12\n  date: 2026-12-01",

@@ -82,6 +82,14 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translation().ngettext(singular, plural, count)
 
 
+def french(message: str) -> str:
+    """`message` in French, whatever the language in use: for what editors read outside the messages (the JSON
+    Schema VS Code shows them)."""
+    if "fr" not in _current:
+        _current["fr"] = gettext.translation(DOMAIN, LOCALE_DIR, languages=["fr"], fallback=True)
+    return _current["fr"].gettext(message)
+
+
 def N_(message: str) -> str:
     """Marks a constant for translation; `_()` translates it where it is used."""
     return message

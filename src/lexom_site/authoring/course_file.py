@@ -20,6 +20,7 @@ from typing import Any, Mapping
 
 from ..diagnostics import BuildError, Refused, display_path
 from ..files import write_atomic
+from ..i18n import N_, _
 from ..inputs.config import load_config
 from ..inputs.course import parse_course
 from ..inputs.fields import COURSE_FIELDS, REF_PATTERN
@@ -64,7 +65,7 @@ def _front_matter(values: Mapping[str, Any], comments: bool = False) -> list[tup
     for spec in COURSE_FIELDS:
         if spec.name in values:
             if comments:
-                lines.append((f"# {spec.description}", spec.name))
+                lines.append((f"# {_(spec.description)}", spec.name))
             lines += [(line, spec.name) for line in spec.kind.lines(spec.name, values[spec.name])]
     return lines
 
@@ -91,10 +92,10 @@ def course_file_lines(course: CourseDraft) -> list[tuple[str, int]]:
 
 # --- a new course file, every field present and explained ----------------------------------------------------
 
-NEW_COURSE_HEADER = """\
+NEW_COURSE_HEADER = N_("""\
 # Course sheet {ref}: every field is explained in docs/content-format.md.
 # Replace each « À compléter » by the real text, then run `lexom-site check`.
-"""
+""")
 NEW_COURSE_INTRO = "A l'issue de la formation, les participants seront capables de :"
 
 
@@ -106,10 +107,10 @@ def new_course_text(ref: str, title: str, category: str, subcategory: str, days:
              "updated": updated}
     values = {spec.name: given.get(spec.name, spec.placeholder) for spec in COURSE_FIELDS
               if spec.name in given or spec.placeholder is not None}
-    front = [line for line, _ in _front_matter(values, comments=True)]
+    front = [line for line, _name in _front_matter(values, comments=True)]
     optional = [spec.name for spec in COURSE_FIELDS if spec.indicator and spec.name not in values]
-    front += ["# Optional facts that sales and Qualiopi ask for (docs/content-format.md; `lexom-site audit`",
-              "# lists those still missing): " + ", ".join(optional)]
+    front += _("# Optional facts that sales and Qualiopi ask for (docs/content-format.md; `lexom-site audit`\n"
+               "# lists those still missing): {names}").format(names=", ".join(optional)).split("\n")
     halves = []
     number = 0
     for day in range(1, days + 1):
@@ -117,7 +118,7 @@ def new_course_text(ref: str, title: str, category: str, subcategory: str, days:
             number += 1
             halves.append(f"## Jour {day} - {period}\n\n### {number}. À compléter : titre du module\n\n"
                           "- À compléter : un point par ligne\n")
-    return ("---\n" + NEW_COURSE_HEADER.format(ref=ref) + "\n" + "\n".join(front) + "\n---\n\n"
+    return ("---\n" + _(NEW_COURSE_HEADER).format(ref=ref) + "\n" + "\n".join(front) + "\n---\n\n"
             + NEW_COURSE_INTRO + "\n\n" + "\n".join(halves))
 
 
@@ -129,17 +130,17 @@ def write_new_course(root: Path, ref: str, title: str, category: str, subcategor
     site.yaml)."""
     config = load_config(root)
     if not re.fullmatch(REF_PATTERN, ref):
-        raise Refused(f"'{ref}' is not a course reference: write it like RCL-RCL-14 (capital letters, digits and "
-                      "dashes)")
+        raise Refused(_("'{ref}' is not a course reference: write it like RCL-RCL-14 (capital letters, digits and "
+                        "dashes)").format(ref=ref))
     target = config.courses_dir / f"{ref}.md"
     shown = display_path(target, config.root)
     existing = [p for p in (config.courses_dir.iterdir() if config.courses_dir.is_dir() else [])
                 if p.stem.casefold() == ref.casefold()]
     if existing:
-        raise Refused(f"{display_path(existing[0], config.root)} already exists: the reference {ref} is taken; "
-                      "nothing was written")
+        raise Refused(_("{path} already exists: the reference {ref} is taken; nothing was written").format(
+            path=display_path(existing[0], config.root), ref=ref))
     text = new_course_text(ref, title, category, subcategory, days, updated or dt.date.today())
-    _, problems = parse_course(Source(shown, text), expected_ref=ref, placeholders=True)
+    _course, problems = parse_course(Source(shown, text), expected_ref=ref, placeholders=True)
     if problems:  # a title YAML or Markdown cannot carry, say
         raise BuildError(problems)
     config.courses_dir.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import BuildError, Diagnostic, display_path
-from ..i18n import ngettext
+from ..i18n import _, ngettext
 from ..files import write_atomic
 from ..inputs.catalogue import course_problems
 from ..inputs.config import SiteConfig, load_config
@@ -58,17 +58,17 @@ def import_sheet(data: bytes, path: str, dest_dir_shown: str = "content/courses"
         return ImportedSheet(path, None, None, tuple(diagnostics), cgv_lines)
     dest_shown = f"{dest_dir_shown.rstrip('/')}/{draft.ref}.md"
     lines = course_file_lines(draft)
-    text = "".join(line for line, _ in lines)
+    text = "".join(line for line, _origin in lines)
     course, problems = parse_course(Source(dest_shown, text), expected_ref=draft.ref)
     if course is not None and config is not None:
         problems = course_problems(course, config)
     for problem in problems:  # the sheet's own structure (numbering, days...) as `check` sees it
         origin = lines[problem.line - 1][1] if 0 < problem.line <= len(lines) else 0
-        diagnostics.append(Diagnostic(path, origin, 0, f"{problem.message} (the course file would not be valid)",
-                                      hint=problem.hint))
+        diagnostics.append(Diagnostic(path, origin, 0, _("{problem} (the course file would not be valid)").format(
+            problem=problem.message), hint=problem.hint))
     if course is not None and not problems and _words_of(course) != _words_of_draft(draft):
-        diagnostics.append(Diagnostic(path, 0, 0, "the imported course would not read as the sheet does "
-                                      "(an importer bug: please report it with the sheet)"))
+        diagnostics.append(Diagnostic(path, 0, 0, _("the imported course would not read as the sheet does "
+                                                    "(an importer bug: please report it with the sheet)")))
     if any(d.is_error for d in diagnostics):
         return ImportedSheet(path, draft, None, tuple(diagnostics), cgv_lines)
     return ImportedSheet(path, draft, text, tuple(diagnostics), cgv_lines)
@@ -130,8 +130,9 @@ def import_files(sheets: list[tuple[str, bytes | Diagnostic]], dest_dir: Path, d
         target = dest_dir / f"{sheet.draft.ref}.md"
         dest = f"{dest_dir_shown.rstrip('/')}/{target.name}"
         if sheet.draft.ref in taken:
-            problem = Diagnostic(path, 0, 0, f"reference {sheet.draft.ref} was already imported from {taken[sheet.draft.ref]}"
-                                 " in this run", hint="two sheets hold the same course: import one of them")
+            problem = Diagnostic(path, 0, 0, _("reference {ref} was already imported from {other} in this run").format(
+                ref=sheet.draft.ref, other=taken[sheet.draft.ref]),
+                hint=_("two sheets hold the same course: import one of them"))
             outcomes.append(Outcome(_with(sheet, problem), dest, "failed"))
             continue
         taken[sheet.draft.ref] = path
@@ -139,8 +140,8 @@ def import_files(sheets: list[tuple[str, bytes | Diagnostic]], dest_dir: Path, d
         if existing == sheet.text.encode("utf-8"):
             outcomes.append(Outcome(sheet, dest, "unchanged"))
         elif (existing is not None or target.exists()) and not force:
-            problem = Diagnostic(dest, 0, 0, "already exists and differs from the imported course; not overwritten",
-                                 hint="use --force to replace it (--dry-run shows what would be written)")
+            problem = Diagnostic(dest, 0, 0, _("already exists and differs from the imported course; not overwritten"),
+                                 hint=_("use --force to replace it (--dry-run shows what would be written)"))
             outcomes.append(Outcome(_with(sheet, problem), dest, "refused"))
         elif dry_run:
             outcomes.append(Outcome(sheet, dest, "would write"))
@@ -186,9 +187,9 @@ def _read_sheets(files: list[Path]) -> list[tuple[str, bytes | Diagnostic]]:
         shown = str(path)
         same = seen.get(path.resolve())
         if same is not None:
-            sheets.append((shown, Diagnostic(shown, 0, 0, f"is given twice on the command line (as {same})" if same
-                                             != shown else "is given twice on the command line",
-                                             hint="name each sheet once")))
+            sheets.append((shown, Diagnostic(shown, 0, 0, _("is given twice on the command line (as {path})").format(
+                path=same) if same != shown else _("is given twice on the command line"),
+                hint=_("name each sheet once"))))
             continue
         seen[path.resolve()] = shown
         data, problems = read_input(path, shown, MAX_SOURCE_BYTES)

@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 from typing import Any, Callable
 
+from ..i18n import _
 from ..inputs.fields import COURSE_FIELDS, EMAIL_PATTERN, PHONE_PATTERN
 
 TARIF, DUREE, ACCES, ACCESSIBILITE, CONTACT, SANCTION = (
@@ -48,19 +49,19 @@ def read_facts(sections: dict[str, str], warn: Callable[[str, str], None]) -> di
         text = sections[TARIF]
         prices = {name: _amount(match["amount"]) for name, pattern in _PRICES if (match := pattern.search(text))}
         rest = text
-        for _, pattern in _PRICES:
+        for _name, pattern in _PRICES:
             rest = pattern.sub("", rest)
         if not prices or re.search(r"\w", rest):
             prices = {"rule": text}
-            warn(TARIF, "the price was kept as text (the course's price rule): write the amounts as 'prices:' "
-                 "fields if they are per participant, per day or per session")
+            warn(TARIF, _("the price was kept as text (the course's price rule): write the amounts as 'prices:' "
+                          "fields if they are per participant, per day or per session"))
         values["prices"] = _KINDS["prices"].make(prices)
     if DUREE in sections:
         match = _HOURS.search(sections[DUREE])
         if match:
             values["duration_hours"] = Decimal(match["hours"].replace(",", "."))
         else:
-            warn(DUREE, "no number of hours found: the duration is the sheet's number of days")
+            warn(DUREE, _("no number of hours found: the duration is the sheet's number of days"))
     for section, name in ((ACCES, "access"), (ACCESSIBILITE, "accessibility"), (SANCTION, "sanction")):
         if section in sections:
             values[name] = sections[section]

@@ -28,6 +28,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic, Severity, quote
+from ..i18n import _
 from ..inputs.fields import REF_PATTERN
 from ..inputs.programme import AFTERNOON, MORNING
 from ..files import decode_lenient
@@ -138,8 +139,9 @@ def _blocks(lines: list[Line]) -> list[list[Line]]:
 
 
 def _unknown_section(reader: _Reader, line: Line, where: str) -> None:
-    reader.error(line, f"unknown section {quote(line.text)} in {where}",
-                 f"expected one of: {EXPECTED_SECTIONS}; rename the heading or move the text into one of these")
+    reader.error(line, _("unknown section {name} in {where}").format(name=quote(line.text), where=where),
+                 _("expected one of: {sections}; rename the heading or move the text into one of these").format(
+                     sections=EXPECTED_SECTIONS))
 
 
 def _bullets(reader: _Reader, name: str, lines: list[Line]) -> tuple[str, ...]:
@@ -156,9 +158,11 @@ def _bullets(reader: _Reader, name: str, lines: list[Line]) -> tuple[str, ...]:
             elif items and line is not block[0]:
                 items[-1] += " " + line.text  # a bullet wrapped over two lines
             else:
-                reader.error(line, f"expected a bullet point ('- text') under {quote(name)}, found {quote(line.text)}")
+                reader.error(line, _("expected a bullet point ('- text') under {name}, found {text}").format(
+                    name=quote(name), text=quote(line.text)))
     if not items and not blocks:
-        reader.error(lines[0] if lines else 1, f"{quote(name)} is empty", "add its items as '- text' lines")
+        reader.error(lines[0] if lines else 1, _("{name} is empty").format(name=quote(name)),
+                     _("add its items as '- text' lines"))
     return tuple(items)
 
 
@@ -174,11 +178,12 @@ def _paragraph(reader: _Reader, name: str, heading: Line, lines: list[Line]) -> 
             bullets = bullets or bool(bullet)
             parts.append(bullet["text"] if bullet else line.text)
     if not parts:
-        reader.error(heading, f"{quote(name)} is empty", "write its text on the line below the heading")
+        reader.error(heading, _("{name} is empty").format(name=quote(name)),
+                     _("write its text on the line below the heading"))
         return ""
     if bullets and len(parts) > 1:
-        reader.warning(heading, f"the list under {quote(name)} was joined into one text (the course format has one "
-                       "text here)", "check the imported wording")
+        reader.warning(heading, _("the list under {name} was joined into one text (the course format has one "
+                                  "text here)").format(name=quote(name)), _("check the imported wording"))
         return " ; ".join(parts)
     return " ".join(parts)
 
@@ -213,21 +218,23 @@ def _programme(reader: _Reader, lines: list[Line]) -> tuple[tuple[str, ...], tup
                 period = _HALF_DAYS.get(key(day["label"]))
                 if period is None:
                     label = day["label"] or "(nothing)"
-                    reader.error(line, f"unknown half-day {quote(label)} in {quote(line.text)}",
-                                 f"expected « Jour {day['day']} - Matin » or « Jour {day['day']} - Après-midi »")
+                    reader.error(line, _("unknown half-day {label} in {text}").format(label=quote(label),
+                                                                                       text=quote(line.text)),
+                                 _("expected « Jour {day} - Matin » or « Jour {day} - Après-midi »").format(
+                                     day=day['day']))
                     period = "?"
                 close_half()
                 half = (int(day["day"]), period, line.number)
             elif mod:
                 close_module()
                 if half is None:
-                    reader.error(line, f"module {quote(line.text)} comes before any half-day",
-                                 "the programme starts with a line « Jour 1 - Matin »")
+                    reader.error(line, _("module {text} comes before any half-day").format(text=quote(line.text)),
+                                 _("the programme starts with a line « Jour 1 - Matin »"))
                 module = [int(mod["number"]), mod["title"], [], line.number]
             elif bullet:
                 if module is None:
-                    reader.error(line, f"bullet {quote(bullet['text'])} is not under a numbered module",
-                                 "a module line « 1. Title » comes before its bullets")
+                    reader.error(line, _("bullet {text} is not under a numbered module").format(
+                        text=quote(bullet['text'])), _("a module line « 1. Title » comes before its bullets"))
                 else:
                     module[2].append(bullet["text"])
             elif half is None:  # the lead-in, before the first half-day
@@ -243,14 +250,14 @@ def _programme(reader: _Reader, lines: list[Line]) -> tuple[tuple[str, ...], tup
             elif _is_heading_like(block):
                 _unknown_section(reader, line, f"{quote(PROGRAMME)}")
             else:
-                reader.error(line, f"unexpected text in the programme: {quote(line.text)}",
-                             "expected « Jour N - Matin », « Jour N - Après-midi », a module « 1. Title » or a "
-                             "bullet « - point »")
+                reader.error(line, _("unexpected text in the programme: {text}").format(text=quote(line.text)),
+                             _("expected « Jour N - Matin », « Jour N - Après-midi », a module « 1. Title » or a "
+                               "bullet « - point »"))
             previous = line
     close_half()
     if not halves and not reader.diagnostics:
-        reader.error(lines[0] if lines else 1, "the programme has no half-day",
-                     "the programme lists « Jour 1 - Matin », its modules and their bullets")
+        reader.error(lines[0] if lines else 1, _("the programme has no half-day"),
+                     _("the programme lists « Jour 1 - Matin », its modules and their bullets"))
     return tuple(intro), tuple(halves)
 
 
@@ -279,8 +286,8 @@ def read_sheet(text: str, path: str, updated: dt.date
     duration = _DURATION.match(first.text) if first else None
     days = 0
     if duration is None:
-        reader.error(first or 1, f"expected the duration (« 2 » then « Jours ») at the top of the sheet, found "
-                     f"{quote(first.text if first else '(an empty file)')}")
+        reader.error(first or 1, _("expected the duration (« 2 » then « Jours ») at the top of the sheet, found "
+                                   "{text}").format(text=quote(first.text) if first else _("(an empty file)")))
         return None, reader.diagnostics, cgv_lines
     days = int(duration["days"])
     unit = duration["unit"]
@@ -288,25 +295,27 @@ def read_sheet(text: str, path: str, updated: dt.date
         unit_line = take()
         unit = unit_line.text if unit_line else ""
     if key(unit) not in ("jour", "jours"):
-        reader.error(first, f"expected « Jour » or « Jours » after the duration {quote(days)}, found {quote(unit)}")
+        reader.error(first, _("expected « Jour » or « Jours » after the duration {days}, found {unit}").format(
+            days=quote(days), unit=quote(unit)))
     title_line = take()
     header_line = take()
     if title_line is None or header_line is None:
-        reader.error(first, "the sheet ends before its title and its line « dans CATEGORY - SUB-CATEGORY / Réf : "
-                     "REF »")
+        reader.error(first, _("the sheet ends before its title and its line « dans CATEGORY - SUB-CATEGORY / Réf : "
+                              "REF »"))
         return None, reader.diagnostics, cgv_lines
     header = _HEADER.match(header_line.text)
     if _HEADER.match(title_line.text):
-        reader.error(title_line, "the title is missing: expected the title above the line « dans … / Réf : … »")
+        reader.error(title_line, _("the title is missing: expected the title above the line « dans … / Réf : … »"))
         return None, reader.diagnostics, cgv_lines
     if header is None:
-        reader.error(header_line, f"expected the line « dans CATEGORY - SUB-CATEGORY / Réf : REF », found "
-                     f"{quote(header_line.text)}", "without it the course has no reference, category or sub-category")
+        reader.error(header_line, _("expected the line « dans CATEGORY - SUB-CATEGORY / Réf : REF », found {text}")
+                     .format(text=quote(header_line.text)),
+                     _("without it the course has no reference, category or sub-category"))
         return None, reader.diagnostics, cgv_lines
     ref = header["ref"]
     if not re.fullmatch(REF_PATTERN, ref):
-        reader.error(header_line, f"the reference {quote(ref)} is not in the expected form",
-                     "a reference is written like RCL-RCL-14 (capital letters, digits and dashes)")
+        reader.error(header_line, _("the reference {ref} is not in the expected form").format(ref=quote(ref)),
+                     _("a reference is written like RCL-RCL-14 (capital letters, digits and dashes)"))
 
     # The sections, each from its heading to the next one.
     rest = course[course.index(header_line) + 1:]
@@ -324,7 +333,7 @@ def read_sheet(text: str, path: str, updated: dt.date
         if name is not None:
             if name in sections or (name == PEDAGOGY and METHODS in sections) or (
                     name == METHODS and PEDAGOGY in sections):
-                reader.error(line, f"{quote(line.text)} appears twice in the sheet")
+                reader.error(line, _("{text} appears twice in the sheet").format(text=quote(line.text)))
                 current = None
                 continue
             sections[name] = (line, [])
@@ -336,17 +345,17 @@ def read_sheet(text: str, path: str, updated: dt.date
             sections[current][1].append(line)
     for block in _blocks(pending):
         if _is_heading_like(block):
-            _unknown_section(reader, block[0], "the sheet")
+            _unknown_section(reader, block[0], _("the sheet"))
         else:
-            reader.error(block[0], f"text outside any section: {quote(block[0].text)}",
-                         f"expected a section heading: {EXPECTED_SECTIONS}")
+            reader.error(block[0], _("text outside any section: {text}").format(text=quote(block[0].text)),
+                         _("expected a section heading: {sections}").format(sections=EXPECTED_SECTIONS))
     if PEDAGOGY in sections:
         sections[METHODS] = sections.pop(PEDAGOGY)
     end_line = lines[cgv_at].number if cgv_at < len(lines) else len(lines)
     for name in (OBJECTIVES, PROGRAMME, PREREQUISITES, AUDIENCE, METHODS, EVALUATION):
         if name not in sections:
-            reader.error(end_line, f"the section {quote(name)} is missing",
-                         f"a sheet has the sections {EXPECTED_SECTIONS}")
+            reader.error(end_line, _("the section {name} is missing").format(name=quote(name)),
+                         _("a sheet has the sections {sections}").format(sections=EXPECTED_SECTIONS))
     if any(d.is_error for d in reader.diagnostics):
         return None, reader.diagnostics, cgv_lines
 

@@ -20,7 +20,7 @@ from .. import spawn
 from ..i18n import _
 from ..diagnostics import BuildError, Diagnostic, display_path
 from ..files import file_digest, sha256
-from ..inputs.catalogue import Catalogue, course_paths, make_catalogue, read_course
+from ..inputs.catalogue import Catalogue, catalogue_problems, course_paths, make_catalogue, read_course
 from ..inputs.completeness import completeness_problems
 from ..inputs.config import SiteConfig, load_config
 from ..inputs.course import Course, course_from_json, course_to_json
@@ -125,6 +125,7 @@ def load_project(root: Path, jobs: int | None = None, cache: BuildCache | None =
             digests[course.ref] = digest
             if not found:
                 valid[path.name] = {"sha256": digests[course.ref], "key": validity, "course": course_to_json(course)}
+    diagnostics += catalogue_problems(courses)
     diagnostics += lint_project(config, cgv, reader, skip_courses=True, linter=linter)
     diagnostics = list(dict.fromkeys(diagnostics))  # a file unreadable for two stages is reported once
     if not paths and config.courses_dir.is_dir() and not allow_empty:  # (all deleted by mistake?)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostic
+from ..i18n import _
 from .config import SiteConfig
 from .course import Course
 from .fields import COURSE_FIELDS
@@ -89,12 +90,14 @@ def audit_site(config: SiteConfig) -> list[Item]:
 
 def completeness_problems(courses: tuple[Course, ...], config: SiteConfig) -> list[Diagnostic]:
     """One error per missing item, at the file that should hold it (for `build --strict`)."""
-    problems = [Diagnostic(config.path, 0, 0, f"missing for Qualiopi ({item.indicator}): {item.label} "
-                           f"('{item.name}')", hint="declare it in site.yaml (see docs/content-format.md)")
+    problems = [Diagnostic(config.path, 0, 0, _("missing for Qualiopi ({indicator}): {label} ('{name}')").format(
+        indicator=item.indicator, label=item.label, name=item.name),
+        hint=_("declare it in site.yaml (see docs/content-format.md)"))
                 for item in audit_site(config) if item.status == MISSING]
     for course in courses:
-        problems += [Diagnostic(course.path, 1, 0, f"missing for Qualiopi ({item.indicator}): {item.label} "
-                                f"('{item.name}')", hint=f"add '{item.name}:' to the front matter, or a default in "
-                                "site.yaml where there is one (see docs/content-format.md)")
+        problems += [Diagnostic(course.path, 1, 0, _("missing for Qualiopi ({indicator}): {label} ('{name}')").format(
+            indicator=item.indicator, label=item.label, name=item.name),
+            hint=_("add '{name}:' to the front matter, or a default in site.yaml where there is one (see "
+                   "docs/content-format.md)").format(name=item.name))
                      for item in audit_course(course, config) if item.status == MISSING]
     return problems

@@ -18,6 +18,7 @@ import yaml
 
 from ..diagnostics import BuildError, Diagnostic, display_path
 from ..paths import ASSETS_DIR, CGV_FILE, CONFIG_FILE, CONTENT_DIR, COURSES_DIR, TEMPLATES_DIR, project_or_bundled
+from ..i18n import N_, _
 from .kinds import Invalid
 from .schema import Field, Pattern, Text, TextList, parse_mapping
 from .site_facts import DEFAULT_FIELDS, DEFAULTS, HOURS_PER_DAY, KNOWN_FACTS, PAIRS, STRICT
@@ -34,14 +35,14 @@ _SEGMENT = r"(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+"
 BASE_URL = rf"https?://{_LABEL}(?:\.{_LABEL})*(?::[0-9]{{1,5}})?/(?:{_SEGMENT}/)*"
 
 SITE_FIELDS = (
-    Field("title", Text(max_length=200), "site title, shown on every page", example="Catalogue des formations LEXOM"),
+    Field("title", Text(max_length=200), N_("site title, shown on every page"), example="Catalogue des formations LEXOM"),
     Field(
         "base_url",
-        Pattern(regex=BASE_URL, example="https://www.lexom.fr/ (http or https, a host name, ending with '/')"),
-        "public address of the site, ending with '/'",
+        Pattern(regex=BASE_URL, example=N_("https://www.lexom.fr/ (http or https, a host name, ending with '/')")),
+        N_("public address of the site, ending with '/'"),
         example="https://www.lexom.fr/",
     ),
-    Field("description", Text(max_length=300), "one-sentence description of the catalogue"),
+    Field("description", Text(max_length=300), N_("one-sentence description of the catalogue")),
     STRICT,
 )
 
@@ -150,18 +151,18 @@ def parse_config(text: str, path: str, root: Path) -> tuple[SiteConfig | None, l
     if diagnostics:
         return None, diagnostics
     if not isinstance(node, yaml.MappingNode):
-        return None, [Diagnostic(path, 1, 1, "site.yaml must hold the sections 'site:' and 'facts:'")]
+        return None, [Diagnostic(path, 1, 1, _("site.yaml must hold the sections 'site:' and 'facts:'"))]
     sections = {key.value: (key, value) for key, value in node.value}
-    for name, (key, _) in sections.items():
+    for name, (key, _value) in sections.items():
         if name not in ("site", "facts", "amounts", "defaults"):
-            diagnostics.append(Diagnostic(path, key.start_mark.line + 1, 1, f"unknown section '{name}'",
-                                          hint="sections: site, facts, amounts, defaults"))
+            diagnostics.append(Diagnostic(path, key.start_mark.line + 1, 1, _("unknown section '{name}'").format(
+                name=name), hint=_("sections: site, facts, amounts, defaults")))
     site_node = sections.get("site", (None, None))[1]
-    parsed, found = parse_mapping(site_node, SITE_FIELDS, path, 1, "section 'site'")
+    parsed, found = parse_mapping(site_node, SITE_FIELDS, path, 1, _("section 'site'"))
     diagnostics += found
     facts: dict[str, Fact] = {}
     if "facts" not in sections:
-        diagnostics.append(Diagnostic(path, 1, 1, "section 'facts' is missing"))
+        diagnostics.append(Diagnostic(path, 1, 1, _("section 'facts' is missing")))
     else:
         _collect_facts(sections["facts"][1], "", path, facts, diagnostics)
     amounts = _parse_amounts(sections["amounts"][1], path, diagnostics) if "amounts" in sections else ()
@@ -171,11 +172,13 @@ def parse_config(text: str, path: str, root: Path) -> tuple[SiteConfig | None, l
         if given and len(given) < len(pair):
             missing = next(name for name in pair if name not in facts)
             fact = facts[given[0]]
-            diagnostics.append(Diagnostic(path, fact.line, 1, f"fact '{given[0]}' is declared without '{missing}'",
-                                          hint=f"they are printed together: declare '{missing}' too"))
+            diagnostics.append(Diagnostic(path, fact.line, 1, _("fact '{name}' is declared without '{missing}'").format(
+                name=given[0], missing=missing), hint=_("they are printed together: declare '{missing}' too").format(
+                missing=missing)))
     for required in ("company.name", "dpo_email"):
         if "facts" in sections and required not in facts:
-            diagnostics.append(Diagnostic(path, 1, 1, f"fact '{required}' is missing from section 'facts'"))
+            diagnostics.append(Diagnostic(path, 1, 1, _("fact '{name}' is missing from section 'facts'").format(
+                name=required)))
     if diagnostics:
         return None, diagnostics
     return (
@@ -205,7 +208,7 @@ def _collect_facts(node: yaml.Node, prefix: str, path: str, out: dict[str, Fact]
                         path,
                         key.start_mark.line + 1,
                         key.start_mark.column + 1,
-                        f"fact name '{key.value}' must be lower-case letters, digits and '_'",
+                        _("fact name '{name}' must be lower-case letters, digits and '_'").format(name=key.value),
                     )
                 )
                 continue
@@ -218,48 +221,55 @@ def _collect_facts(node: yaml.Node, prefix: str, path: str, out: dict[str, Fact]
                 known.kind.convert(node)
             except Invalid as exc:
                 diags.append(Diagnostic(path, line, node.start_mark.column + 1,
-                                        f"fact '{name}' ({known.label}) {exc.message}", hint=exc.hint))
+                                        _("fact '{name}' ({label}) {problem}").format(name=name, label=known.label,
+                                                                                      problem=exc.message),
+                                        hint=exc.hint))
                 return
         out[name] = Fact(name, node.value.strip(), line)
     else:
         diags.append(
-            Diagnostic(path, line, node.start_mark.column + 1, f"fact '{prefix.rstrip('.')}' must be a non-empty text")
+            Diagnostic(path, line, node.start_mark.column + 1, _("fact '{name}' must be a non-empty text").format(
+                name=prefix.rstrip('.')))
         )
 
 
 AMOUNT_FIELDS = (
-    Field("value", Pattern(regex=AMOUNT_RE.pattern, example="30 %"), "the amount: a number and a unit (%, €, jours, ans...)",
+    Field("value", Pattern(regex=AMOUNT_RE.pattern, example="30 %"), N_("the amount: a number and a unit (%, €, jours, ans...)"),
           example="30 %"),
-    Field("context", TextList(), "phrases around the amount, with {} where it stands", example=("acompte de {}",)),
+    Field("context", TextList(), N_("phrases around the amount, with {} where it stands"), example=("acompte de {}",)),
 )
 
 
 def _parse_defaults(node: yaml.Node, path: str, diagnostics: list[Diagnostic]) -> Any:
-    parsed, found = parse_mapping(node, DEFAULT_FIELDS, path, 1, "section 'defaults'")
+    parsed, found = parse_mapping(node, DEFAULT_FIELDS, path, 1, _("section 'defaults'"))
     diagnostics += found
     if found:
         return None
     defaults = DEFAULTS.make(parsed.values)
     for name, message, hint in DEFAULTS.check(defaults):
-        diagnostics.append(Diagnostic(path, parsed.lines[name], 1, f"'defaults.{name}' {message}", hint=hint))
+        diagnostics.append(Diagnostic(path, parsed.lines[name], 1, _("'defaults.{name}' {problem}").format(
+            name=name, problem=message), hint=hint))
     return defaults
 
 
 def _parse_amounts(node: yaml.Node, path: str, diagnostics: list[Diagnostic]) -> tuple[Amount, ...]:
     if not isinstance(node, yaml.MappingNode):
-        diagnostics.append(Diagnostic(path, node.start_mark.line + 1, 1, "section 'amounts' must map names to amounts"))
+        diagnostics.append(Diagnostic(path, node.start_mark.line + 1, 1,
+                                      _("section 'amounts' must map names to amounts")))
         return ()
     amounts = []
     for key, value in node.value:
-        parsed, found = parse_mapping(value, AMOUNT_FIELDS, path, 1, f"amount '{key.value}'")
+        parsed, found = parse_mapping(value, AMOUNT_FIELDS, path, 1, _("amount '{name}'").format(name=key.value))
         diagnostics += found
         if found:
             continue
         for context in parsed.values["context"]:
             if context.count("{}") != 1:
                 diagnostics.append(Diagnostic(path, parsed.lines.get("context", key.start_mark.line + 1), 1,
-                                              f"context '{context}' of amount '{key.value}' must hold {{}} once",
-                                              hint="write {} where the amount stands: 'acompte de {}'"))
+                                              _("context '{context}' of amount '{name}' must hold {{}} once").format(
+                                                  context=context, name=key.value),
+                                              hint=_("write {{}} where the amount stands: 'acompte de {{}}'")
+                                              .format()))
         amounts.append(Amount(key.value, parsed.values["value"], parsed.values["context"], key.start_mark.line + 1))
     return tuple(amounts)
 
@@ -276,8 +286,8 @@ def load_config(root: Path) -> SiteConfig:
                     shown,
                     0,
                     0,
-                    f"no {CONFIG_FILE} here: this is not a lexom-site project",
-                    hint="run the command from the project folder, or pass --root",
+                    _("no {file} here: this is not a lexom-site project").format(file=CONFIG_FILE),
+                    hint=_("run the command from the project folder, or pass --root"),
                 )
             ]
         )

@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..diagnostics import Diagnostic
+from ..i18n import _, ngettext
 from .fields import COURSE_FIELDS, PLACEHOLDER
 from .markdown import link_problems
 from .programme import Programme, parse_programme, programme_from_json, programme_to_json
@@ -85,13 +86,15 @@ def parse_course(source: Source, expected_ref: str | None = None, *, placeholder
     node, diagnostics = compose_yaml(front.yaml_text, source.path, front.yaml_line)
     if node is None and diagnostics:
         return None, diagnostics
-    parsed, found = parse_mapping(node, COURSE_FIELDS, source.path, front.yaml_line, "front matter")
+    parsed, found = parse_mapping(node, COURSE_FIELDS, source.path, front.yaml_line, _("front matter"))
     diagnostics += found
     values = parsed.values
     if expected_ref is not None and "ref" in values and values["ref"] != expected_ref:
         diagnostics.append(Diagnostic(source.path, parsed.lines["ref"], 1,
-                                      f"ref '{values['ref']}' does not match the file name '{expected_ref}.md'",
-                                      hint=f"rename the file to {values['ref']}.md, or correct the reference"))
+                                      _("ref '{ref}' does not match the file name '{name}.md'").format(
+                                          ref=values['ref'], name=expected_ref),
+                                      hint=_("rename the file to {ref}.md, or correct the reference").format(
+                                          ref=values['ref'])))
     programme, found = parse_programme(front.body, source.path, front.body_line)
     diagnostics += found
     if programme is not None and "duration_days" in values:
@@ -99,17 +102,21 @@ def parse_course(source: Source, expected_ref: str | None = None, *, placeholder
         if days and days != values["duration_days"]:
             diagnostics.append(Diagnostic(
                 source.path, parsed.lines["duration_days"], 1,
-                f"'duration_days' (Durée en jours) is {values['duration_days']} but the programme has {days} day(s)",
-                hint="make the duration and the 'Jour N' headings of the programme agree"))
+                ngettext("'duration_days' (Durée en jours) is {duration} but the programme has {count} day",
+                         "'duration_days' (Durée en jours) is {duration} but the programme has {count} days", days)
+                .format(duration=values['duration_days'], count=days),
+                hint=_("make the duration and the 'Jour N' headings of the programme agree")))
     for number, line in enumerate(source.text.split("\n"), start=1):
         for problem in link_problems(line):
             diagnostics.append(Diagnostic(source.path, number, problem.col, problem.message, hint=problem.hint))
-        at = line.casefold().find(PLACEHOLDER.casefold()) if not placeholders else -1
+        comment = number < front.body_line - 1 and line.lstrip().startswith("#")  # (the header `new course` writes)
+        at = line.casefold().find(PLACEHOLDER.casefold()) if not (placeholders or comment) else -1
         if at >= 0:
             diagnostics.append(Diagnostic(source.path, number, at + 1,
-                                          f"« {PLACEHOLDER} » is still here: `new course` left it for you to write",
-                                          hint="replace it by the real text (or remove the line, if the field is "
-                                          "optional)"))
+                                          _("« {placeholder} » is still here: `new course` left it for you to "
+                                            "write").format(placeholder=PLACEHOLDER),
+                                          hint=_("replace it by the real text (or remove the line, if the field "
+                                                 "is optional)")))
     if diagnostics or programme is None:
         return None, sorted(diagnostics, key=lambda d: (d.line, d.col))
     return Course(path=source.path, programme=programme, field_lines=MappingProxyType(dict(parsed.lines)),

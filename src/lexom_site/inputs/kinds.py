@@ -11,12 +11,14 @@ of fields are kinds too (schema.Group).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
 import yaml
 
+from ..i18n import N_, _, ngettext
 from .markdown import escape_markdown
 from .source import yaml_scalar
 
@@ -26,9 +28,10 @@ _EMPTY_PLAIN = {"", "~", "null", "Null", "NULL"}
 class Invalid(Exception):
     """A value that does not fit its field; `node` locates the culprit."""
 
-    def __init__(self, node: yaml.Node, message: str, hint: str | None = None):
+    def __init__(self, node: yaml.Node, message: str, hint: str | None = None, offset: int = 0):
         super().__init__(message)
         self.node, self.message, self.hint = node, message, hint
+        self.offset = offset  # the culprit's column in the node's text (0: the node itself)
 
 
 @dataclass(frozen=True)
@@ -41,14 +44,15 @@ class Problem:
     name: str = ""  # the field, dotted ("prices.inter")
     label: str = ""  # its French label
     form: str = "value"  # "value", "missing" (a required field) or "unknown" (a field that does not exist)
+    offset: int = 0  # the culprit's column in the node's text
 
     def text(self) -> str:
         shown = f"'{self.name}'" + (f" ({self.label})" if self.label else "")
         if self.form == "missing":
-            return f"required field {shown} is missing"
+            return _("required field {field} is missing").format(field=shown)
         if self.form == "unknown":
-            return f"unknown field '{self.name}'"
-        return f"{shown} {self.message}"
+            return _("unknown field '{name}'").format(name=self.name)
+        return _("{field} {problem}").format(field=shown, problem=self.message)
 
 
 class Invalids(Exception):
@@ -64,11 +68,11 @@ def _describe(node: yaml.Node) -> str:
         if len(node.value) == 1:
             key, value = node.value[0]
             if key.start_mark.line == value.end_mark.line and isinstance(key, yaml.ScalarNode):
-                return f"a field and its value (because of the ': ' after '{key.value}')"
-        return "a group of fields"
+                return _("a field and its value (because of the ': ' after '{key}')").format(key=key.value)
+        return _("a group of fields")
     if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return f"'{node.value}'"
+        return _("a list")
+    return _("'{value}'").format(value=node.value)
 
 
 def _is_empty(node: yaml.Node) -> bool:
@@ -76,7 +80,7 @@ def _is_empty(node: yaml.Node) -> bool:
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # Unicode category Cc, tab and line feed aside
-_COLON_HINT = 'a text containing ": " must be in double quotes, e.g. - "Présentations : concepts et outils"'
+_COLON_HINT = N_('a text containing ": " must be in double quotes, e.g. - "Présentations : concepts et outils"')
 
 
 class _Kind:
@@ -113,17 +117,19 @@ class Text(_Kind):
 
     def convert(self, node: yaml.Node) -> str:
         if not isinstance(node, yaml.ScalarNode):
-            hint = _COLON_HINT if isinstance(node, yaml.MappingNode) else None
-            raise Invalid(node, f"expected a text, found {_describe(node)}", hint)
+            hint = _(_COLON_HINT) if isinstance(node, yaml.MappingNode) else None
+            raise Invalid(node, _("expected a text, found {found}").format(found=_describe(node)), hint)
         value = node.value.strip()
         if not value or _is_empty(node):
-            raise Invalid(node, "is empty", "write a text after the colon, or remove the line if the field is optional")
+            raise Invalid(node, _("is empty"), _("write a text after the colon, or remove the line if the field is "
+                                                 "optional"))
         control = _CONTROL.search(value)
         if control is not None:
-            raise Invalid(node, f"contains an invisible control character (U+{ord(control.group()):04X})",
-                          "retype the value; it was probably pasted from another program")
+            raise Invalid(node, _("contains an invisible control character (U+{code})").format(
+                code=f"{ord(control.group()):04X}"), _("retype the value; it was probably pasted from another program"))
         if len(value) > self.max_length:
-            raise Invalid(node, f"is too long ({len(value)} characters; at most {self.max_length})")
+            raise Invalid(node, _("is too long ({length} characters; at most {most})").format(length=len(value),
+                                                                                              most=self.max_length))
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -152,7 +158,15 @@ class Pattern(Text):
     def convert(self, node: yaml.Node) -> str:
         value = super().convert(node)
         if not re.fullmatch(self.regex, value):
-            raise Invalid(node, f"'{value}' is not in the expected form", f"write it like {self.example}")
+            accented = next((index for index, char in enumerate(value) if not char.isascii() and _bare(char).isascii()
+                             and _bare(char)), None)
+            plain = "".join(_bare(char).upper() if char.isupper() else _bare(char) for char in value)
+            if accented is not None and re.fullmatch(self.regex, plain):
+                raise Invalid(node, _("'{value}' contains the accented letter '{letter}'").format(
+                    value=value, letter=value[accented]), _("write it without accents: {plain}").format(plain=plain),
+                    offset=accented + (1 if node.style in ("'", '"') else 0))
+            raise Invalid(node, _("'{value}' is not in the expected form").format(value=value),
+                          _("write it like {example}").format(example=_(self.example) if self.example else ""))
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -173,20 +187,19 @@ class TextList(_Kind):
     def convert(self, node: yaml.Node) -> tuple[str, ...]:
         if not isinstance(node, yaml.SequenceNode):
             if _is_empty(node):
-                raise Invalid(node, "is empty", "write one item per line, each starting with '  - '")
-            raise Invalid(
-                node,
-                f"expected a list, found {_describe(node)}",
-                "write one item per line, each starting with '  - ', under the field name",
-            )
+                raise Invalid(node, _("is empty"), _("write one item per line, each starting with '  - '"))
+            raise Invalid(node, _("expected a list, found {found}").format(found=_describe(node)),
+                          _("write one item per line, each starting with '  - ', under the field name"))
         if len(node.value) < self.min_items:
-            raise Invalid(node, f"needs at least {self.min_items} item(s)")
+            raise Invalid(node, ngettext("needs at least {count} item", "needs at least {count} items",
+                                         self.min_items).format(count=self.min_items))
         items = []
         for child in node.value:
             try:
                 items.append(self.item.convert(child))
             except Invalid as exc:
-                raise Invalid(exc.node, f"list item {exc.message}", exc.hint) from None
+                raise Invalid(exc.node, _("list item {message}").format(message=exc.message), exc.hint,
+                              exc.offset) from None
         return tuple(items)
 
     def json_schema(self) -> dict[str, Any]:
@@ -209,8 +222,10 @@ class Choice(Text):
         value = super().convert(node)
         if value not in self.values:
             near = [v for v in self.values if _bare(v) == _bare(value)]
-            hint = f"write '{near[0]}'" if near else "write one of: " + ", ".join(self.values)
-            raise Invalid(node, f"'{value}' is not one of {', '.join(self.values)}", hint)
+            hint = (_("write '{value}'").format(value=near[0]) if near else
+                    _("write one of: {values}").format(values=", ".join(self.values)))
+            raise Invalid(node, _("'{value}' is not one of {values}").format(value=value, values=", ".join(self.values)),
+                          hint)
         return value
 
     def json_schema(self) -> dict[str, Any]:
@@ -222,8 +237,6 @@ class Choice(Text):
 
 def _bare(text: str) -> str:
     """Lower case, no accents: how a near-miss of a choice is recognised."""
-    import unicodedata
-
     return "".join(c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c))
 
 
@@ -235,7 +248,7 @@ class ChoiceList(TextList):
         items = super().convert(node)
         for child, item in zip(node.value, items):
             if items.count(item) > 1:
-                raise Invalid(child, f"lists '{item}' twice", "keep one of the two items")
+                raise Invalid(child, _("lists '{item}' twice").format(item=item), _("keep one of the two items"))
         return items
 
     def json_schema(self) -> dict[str, Any]:
@@ -250,7 +263,7 @@ class FreeMapping(_Kind):
 
     def convert(self, node: yaml.Node) -> Mapping[str, Any]:
         if not isinstance(node, yaml.MappingNode):
-            raise Invalid(node, f"expected a group of fields, found {_describe(node)}")
+            raise Invalid(node, _("expected a group of fields, found {found}").format(found=_describe(node)))
         return MappingProxyType(_plain(node))
 
     def json_schema(self) -> dict[str, Any]:

@@ -10,6 +10,8 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.tree import SyntaxTreeNode
 
+from ..i18n import _
+
 
 @lru_cache(maxsize=1)
 def markdown() -> MarkdownIt:
@@ -179,36 +181,46 @@ class LinkProblem:
     hint: str
 
 
-def link_problems(line: str, where: str = "a course file") -> list[LinkProblem]:
+def link_problems(line: str, where: str = "") -> list[LinkProblem]:
     """Links and images of one source line that the outputs would not carry faithfully (`where`: the kind of
     file, for the messages).
 
     CommonMark silently turns a link it finds unsafe (javascript:, data:...)
     into plain text; here every such link is reported instead."""
-    problems: list[LinkProblem] = []
     if "](" not in line and "<" not in line:
-        return problems
+        return []
+    return _link_problems(line, where or _("a course file"))
+
+
+def _link_problems(line: str, where: str) -> list[LinkProblem]:
+    problems: list[LinkProblem] = []
     for match in _LINK.finditer(line):
         target = match["angled"] if match["angled"] is not None else match["target"]
         col = match.start() + 1
         scheme = target.split(":", 1)[0].lower() if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", target) else ""
         if match["image"]:
-            problems.append(LinkProblem(col, f"image '{target}' is not allowed in {where}",
-                                        "it holds text only; pictures belong to the templates and assets/"))
+            problems.append(LinkProblem(col, _("image '{target}' is not allowed in {where}").format(target=target,
+                                                                                                     where=where),
+                                        _("it holds text only; pictures belong to the templates and assets/")))
         elif scheme and scheme not in SAFE_SCHEMES:
-            problems.append(LinkProblem(col, f"link to '{target}' is not allowed: it would be dropped",
-                                        "links may point to https://, http://, mailto: or tel: addresses"))
+            problems.append(LinkProblem(col, _("link to '{target}' is not allowed: it would be dropped").format(
+                target=target), _("links may point to https://, http://, mailto: or tel: addresses")))
         elif not scheme and target and not target.startswith("#"):
-            where = "a path outside the project" if target.startswith(("/", "..", "~")) else "a local file"
-            problems.append(LinkProblem(col, f"link to '{target}' is not allowed: it points to {where}, "
-                                        "not to a web address", "link to a web address (https://...) instead"))
+            if target.startswith(("/", "..", "~")):
+                message = _("link to '{target}' is not allowed: it points to a path outside the project, not to a "
+                            "web address")
+            else:
+                message = _("link to '{target}' is not allowed: it points to a local file, not to a web address")
+            problems.append(LinkProblem(col, message.format(target=target),
+                                        _("link to a web address (https://...) instead")))
         elif not target:
-            problems.append(LinkProblem(col, "link without a target", "write the address between the brackets: "
-                                        "[text](https://...)"))
+            problems.append(LinkProblem(col, _("link without a target"), _("write the address between the brackets: "
+                                                                          "[text](https://...)")))
     for match in _AUTOLINK.finditer(line):
         scheme = match["target"].split(":", 1)[0].lower()
         if scheme not in SAFE_SCHEMES:
-            problems.append(LinkProblem(match.start() + 1, f"link to '{match['target']}' is not allowed: it would be "
-                                        "dropped", "links may point to https://, http://, mailto: or tel: addresses"))
+            problems.append(LinkProblem(match.start() + 1, _("link to '{target}' is not allowed: it would be "
+                                        "dropped").format(target=match['target']),
+                                        _("links may point to https://, http://, mailto: or tel: addresses")))
     return problems
 

@@ -14,7 +14,10 @@ from typing import Any
 
 import yaml
 
+from ..i18n import N_, _, ngettext
 from .kinds import Invalid, _describe, _Kind
+
+_UNITS = (N_("hours"),)  # the units named in messages ("%" and "€" are the same in French)
 
 
 @dataclass(frozen=True)
@@ -25,14 +28,16 @@ class Integer(_Kind):
 
     def convert(self, node: yaml.Node) -> int:
         if not isinstance(node, yaml.ScalarNode) or node.style is not None:
-            raise Invalid(node, f"expected a whole number, found {_describe(node)}", "write a number without quotes, e.g. 2")
+            raise Invalid(node, _("expected a whole number, found {found}").format(found=_describe(node)),
+                          _("write a number without quotes, e.g. 2"))
         value = node.value.strip()
         if not re.fullmatch(r"0|[1-9][0-9]{0,6}", value):
-            hint = "remove the leading zero" if re.fullmatch(r"0[0-9]+", value) else "write a whole number, e.g. 2"
-            raise Invalid(node, f"expected a whole number, found '{value}'", hint)
+            hint = _("remove the leading zero") if re.fullmatch(r"0[0-9]+", value) else _("write a whole number, e.g. 2")
+            raise Invalid(node, _("expected a whole number, found {found}").format(found=_("'{value}'").format(value=value)), hint)
         number = int(value)
         if not self.minimum <= number <= self.maximum:
-            raise Invalid(node, f"must be between {self.minimum} and {self.maximum}, found {number}")
+            raise Invalid(node, _("must be between {minimum} and {maximum}, found {value}").format(
+                minimum=self.minimum, maximum=self.maximum, value=number))
         return number
 
     def json_schema(self) -> dict[str, Any]:
@@ -58,26 +63,33 @@ class Number(_Kind):
 
     def convert(self, node: yaml.Node) -> Decimal:
         if not isinstance(node, yaml.ScalarNode) or node.style is not None:
-            raise Invalid(node, f"expected a number, found {_describe(node)}",
-                          f"write a number without quotes, e.g. {self._example()}")
+            raise Invalid(node, _("expected a number, found {found}").format(found=_describe(node)),
+                          _("write a number without quotes, e.g. {example}").format(example=self._example()))
         value = node.value.strip()
         if not re.fullmatch(self._form(), value):
-            raise Invalid(node, f"expected a number such as {self._example()}, found '{value}'", self._hint(value))
+            raise Invalid(node, _("expected a number such as {example}, found '{value}'").format(
+                example=self._example(), value=value), self._hint(value))
         number = Decimal(value)
         if not self.minimum <= number <= self.maximum:
-            raise Invalid(node, f"must be between {self.minimum} and {self.maximum}, found {value}")
+            raise Invalid(node, _("must be between {minimum} and {maximum}, found {value}").format(
+                minimum=self.minimum, maximum=self.maximum, value=value))
         return number
 
     def _hint(self, value: str) -> str:
         if value.startswith("-"):
-            return "it cannot be negative"
+            return _("it cannot be negative")
         if "," in value:
-            return f"write the decimals after a point, not a comma: {value.replace(',', '.')}"
+            return _("write the decimals after a point, not a comma: {number}").format(number=value.replace(',', '.'))
         if re.search(r"\s", value):
-            return "write the digits without spaces"
+            return _("write the digits without spaces")
         if re.search(r"[^0-9.]", value):
-            return f"write the number only{' (the unit, ' + self.unit + ', is printed by the site)' if self.unit else ''}"
-        return f"at most {self.places} decimal(s), after a point" if self.places else "write a whole number"
+            if self.unit:
+                return _("write the number only (the unit, {unit}, is printed by the site)").format(unit=_(self.unit))
+            return _("write the number only")
+        if self.places:
+            return ngettext("at most {count} decimal, after a point", "at most {count} decimals, after a point",
+                            self.places).format(count=self.places)
+        return _("write a whole number")
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "number", "minimum": float(self.minimum), "maximum": float(self.maximum)}
@@ -100,11 +112,12 @@ class Money(Number):
         return r"(?:0|[1-9][0-9]{0,8})(?:\.[0-9]{2})?"
 
     def _example(self) -> str:
-        return "1290 or 1290.50"
+        return _("1290 or 1290.50")
 
     def _hint(self, value: str) -> str:
         if re.fullmatch(r"[0-9]+[.,][0-9]", value):
-            return f"write the cents with two digits, after a point: {value.replace(',', '.')}0"
+            return _("write the cents with two digits, after a point: {number}").format(
+                number=value.replace(',', '.') + "0")
         return super()._hint(value)
 
 
@@ -115,11 +128,13 @@ class Date(_Kind):
     def convert(self, node: yaml.Node) -> dt.date:
         value = node.value.strip() if isinstance(node, yaml.ScalarNode) else None
         if value is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise Invalid(node, f"expected a date YYYY-MM-DD, found {_describe(node)}", "e.g. 2026-01-31")
+            raise Invalid(node, _("expected a date YYYY-MM-DD, found {found}").format(found=_describe(node)),
+                          _("e.g. 2026-01-31"))
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise Invalid(node, f"'{value}' is not a real date", "check the month (01-12) and the day") from None
+            raise Invalid(node, _("'{value}' is not a real date").format(value=value),
+                          _("check the month (01-12) and the day")) from None
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
@@ -143,7 +158,8 @@ class Boolean(_Kind):
     def convert(self, node: yaml.Node) -> bool:
         value = node.value.strip() if isinstance(node, yaml.ScalarNode) and node.style is None else None
         if value not in ("true", "false"):
-            raise Invalid(node, f"expected true or false, found {_describe(node)}", "write true or false")
+            raise Invalid(node, _("expected true or false, found {found}").format(found=_describe(node)),
+                          _("write true or false"))
         return value == "true"
 
     def json_schema(self) -> dict[str, Any]:

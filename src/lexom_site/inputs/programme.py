@@ -17,6 +17,7 @@ from typing import Any
 from markdown_it.tree import SyntaxTreeNode
 
 from ..diagnostics import Diagnostic
+from ..i18n import N_, _
 from .markdown import block_tree, inline_text
 
 MORNING, AFTERNOON = "Matin", "Après-midi"
@@ -90,8 +91,8 @@ class _ProgrammeBuilder:
             m = self._module
             if not m["bullets"]:
                 self.diagnostics.append(Diagnostic(
-                    self.path, m["line"], 1, f"module {m['number']} has no bullet point",
-                    hint="list what the module covers under its title, one '- point' per line"))
+                    self.path, m["line"], 1, _("module {number} has no bullet point").format(number=m['number']),
+                    hint=_("list what the module covers under its title, one '- point' per line")))
             self._modules.append(Module(m["number"], m["title"], tuple(m["bullets"]), m["line"]))
             self._module = None
 
@@ -107,18 +108,17 @@ class _ProgrammeBuilder:
         if self._half is None:
             self.error(
                 node,
-                f"module {number} comes before any half-day",
-                "start the programme with a line like '## Jour 1 - Matin'",
+                _("module {number} comes before any half-day").format(number=number),
+                _("start the programme with a line like '## Jour 1 - Matin'"),
             )
         self._module = {"number": number, "title": title, "bullets": [], "line": self.line_of(node)}
 
     def add_bullets(self, node: SyntaxTreeNode) -> None:
         if self._module is None:
-            where = "before the first half-day" if self._half is None else "outside a module"
             self.error(
                 node,
-                f"bullet list {where}",
-                "bullets belong to a numbered module, e.g. '### 1. Module title' followed by '- point'",
+                _("bullet list before the first half-day") if self._half is None else _("bullet list outside a module"),
+                _("bullets belong to a numbered module, e.g. '### 1. Module title' followed by '- point'"),
             )
             return
         for item in node.children:
@@ -127,8 +127,8 @@ class _ProgrammeBuilder:
                 if child.type == "paragraph":
                     texts.append(inline_text(child))
                 else:
-                    self.error(child, "a bullet can only hold text (no nested list or block)",
-                               "write each point as its own '- ' line, without indentation")
+                    self.error(child, _("a bullet can only hold text (no nested list or block)"),
+                               _("write each point as its own '- ' line, without indentation"))
             self._module["bullets"].append(" ".join(texts))
 
     # block dispatch
@@ -143,7 +143,8 @@ class _ProgrammeBuilder:
         elif module and (node.type == "heading" or self._half is not None):
             self.open_module(node, int(module["num"]), module["title"].strip())
         elif text.lower().startswith("jour"):
-            self.error(node, f"'{text}' is not a half-day label", "write 'Jour 1 - Matin' or 'Jour 1 - Après-midi'")
+            self.error(node, _("'{text}' is not a half-day label").format(text=text),
+                       _("write 'Jour 1 - Matin' or 'Jour 1 - Après-midi'"))
         elif self._half is None and node.type == "paragraph":
             self.intro.append(text)
         elif node.type == "heading" and self._half is None and text.lower() in _IGNORED_HEADINGS:
@@ -151,14 +152,14 @@ class _ProgrammeBuilder:
         elif node.type == "heading":
             self.error(
                 node,
-                f"unexpected heading '{text}' in the programme",
-                "the programme holds half-days ('## Jour 1 - Matin') and numbered modules ('### 1. Title')",
+                _("unexpected heading '{text}' in the programme").format(text=text),
+                _("the programme holds half-days ('## Jour 1 - Matin') and numbered modules ('### 1. Title')"),
             )
         else:
             self.error(
                 node,
-                "text outside a bullet list inside the programme",
-                "write it as a bullet ('- text') of the module above, or as a module title ('### 3. Title')",
+                _("text outside a bullet list inside the programme"),
+                _("write it as a bullet ('- text') of the module above, or as a module title ('### 3. Title')"),
             )
 
     def ordered_list(self, node: SyntaxTreeNode) -> None:
@@ -171,7 +172,8 @@ class _ProgrammeBuilder:
                 if child.type == "bullet_list":
                     self.add_bullets(child)
                 else:
-                    self.error(child, "unexpected text inside a module title", "put the module's points in a '- ' list")
+                    self.error(child, _("unexpected text inside a module title"),
+                               _("put the module's points in a '- ' list"))
 
     def feed(self, node: SyntaxTreeNode) -> None:
         if node.type in ("heading", "paragraph"):
@@ -181,11 +183,12 @@ class _ProgrammeBuilder:
         elif node.type == "bullet_list":
             self.add_bullets(node)
         else:
-            kind = {"code_block": "indented text (code block)", "fence": "code block", "blockquote": "quotation",
-                    "hr": "horizontal rule", "html_block": "raw HTML"}.get(node.type, node.type)
-            self.error(node, f"a {kind} is not allowed in the programme",
-                       "the programme holds half-days, numbered modules and '- ' bullets; "
-                       "remove the indentation if the text is indented")
+            kind = {"code_block": N_("indented text (code block)"), "fence": N_("code block"),
+                    "blockquote": N_("quotation"), "hr": N_("horizontal rule"),
+                    "html_block": N_("raw HTML")}.get(node.type, node.type)
+            self.error(node, _("a {kind} is not allowed in the programme").format(kind=_(kind)),
+                       _("the programme holds half-days, numbered modules and '- ' bullets; "
+                         "remove the indentation if the text is indented"))
 
 
 def parse_programme(body: str, path: str, first_line: int) -> tuple[Programme | None, list[Diagnostic]]:
@@ -207,8 +210,8 @@ def _check_programme(programme: Programme, path: str, first_line: int) -> list[D
                 path,
                 first_line,
                 1,
-                "the programme is empty: no half-day 'Jour 1 - Matin' found after the front matter",
-                hint="write the programme below the closing '---' (see docs/content-format.md)",
+                _("the programme is empty: no half-day 'Jour 1 - Matin' found after the front matter"),
+                hint=_("write the programme below the closing '---' (see docs/content-format.md)"),
             )
         )
         return out
@@ -216,29 +219,32 @@ def _check_programme(programme: Programme, path: str, first_line: int) -> list[D
     for half in programme.half_days:
         if previous is None:
             if half.day != 1:
-                out.append(Diagnostic(path, half.line, 1, f"the programme starts with day {half.day}",
-                                      hint="the first day is 'Jour 1'"))
+                out.append(Diagnostic(path, half.line, 1, _("the programme starts with day {day}").format(day=half.day),
+                                      hint=_("the first day is 'Jour 1'")))
         elif half.day == previous.day:
             if not (previous.period == MORNING and half.period == AFTERNOON):
                 out.append(Diagnostic(path, half.line, 1,
-                                      f"'{half.label}' comes after '{previous.label}'",
-                                      hint="each day has at most a 'Matin' then an 'Après-midi'"))
+                                      _("'{label}' comes after '{previous}'").format(label=half.label,
+                                                                                     previous=previous.label),
+                                      hint=_("each day has at most a 'Matin' then an 'Après-midi'")))
         elif half.day != previous.day + 1:
             out.append(Diagnostic(path, half.line, 1,
-                                  f"day {half.day} comes after day {previous.day}: expected day {previous.day + 1}",
-                                  hint="number the days 1, 2, 3... in order"))
+                                  _("day {day} comes after day {previous}: expected day {expected}").format(
+                                      day=half.day, previous=previous.day, expected=previous.day + 1),
+                                  hint=_("number the days 1, 2, 3... in order")))
         if not half.modules:
-            out.append(Diagnostic(path, half.line, 1, f"'{half.label}' has no module",
-                                  hint="add at least one numbered module, e.g. '### 1. Title'"))
+            out.append(Diagnostic(path, half.line, 1, _("'{label}' has no module").format(label=half.label),
+                                  hint=_("add at least one numbered module, e.g. '### 1. Title'")))
         previous = half
     expected = 1
     for module in programme.modules:
         if module.number != expected:
             out.append(Diagnostic(path, module.line, 1,
-                                  f"module {module.number} comes where module {expected} was expected",
-                                  hint="number the modules 1, 2, 3... in order, continuing across days"))
+                                  _("module {number} comes where module {expected} was expected").format(
+                                      number=module.number, expected=expected),
+                                  hint=_("number the modules 1, 2, 3... in order, continuing across days")))
         if not module.title:
-            out.append(Diagnostic(path, module.line, 1, f"module {module.number} has no title"))
+            out.append(Diagnostic(path, module.line, 1, _("module {number} has no title").format(number=module.number)))
         expected = module.number + 1
     return out
 

@@ -23,6 +23,7 @@ from typing import Any, Callable
 import yaml
 
 from ..diagnostics import Diagnostic
+from ..i18n import N_, _
 from .config import AMOUNT_RE, SiteConfig
 from .course import Course
 from .fields import EMAIL_PATTERN, FORMATS, PHONE_PATTERN, REF_PATTERN
@@ -35,48 +36,48 @@ KINDS = ("formation", "frais", "remise")  # a course, costs (travel...), a disco
 
 PROPOSAL_FIELDS = (
     Field("number", Pattern(max_length=40, regex=r"[A-Za-z0-9][A-Za-z0-9._/-]{0,39}", example="2026-042"),
-          "number of the proposal", example="2026-042", label="Numéro"),
-    Field("issued", Date(), "date of issue", example="2026-12-01", label="Date d'émission"),
+          N_("number of the proposal"), example="2026-042", label="Numéro"),
+    Field("issued", Date(), N_("date of issue"), example="2026-12-01", label="Date d'émission"),
     Field("client", Group("ProposalClient", (
-        Field("company", Text(max_length=200), "the client's company (absent for a private individual)",
+        Field("company", Text(max_length=200), N_("the client's company (absent for a private individual)"),
               required=False, label="Société"),
-        Field("name", Text(max_length=120), "the person who signs: the client's contact, or the individual",
+        Field("name", Text(max_length=120), N_("the person who signs: the client's contact, or the individual"),
               label="Nom du signataire"),
-        Field("role", Text(max_length=120), "their role in the company", required=False, label="Fonction"),
+        Field("role", Text(max_length=120), N_("their role in the company"), required=False, label="Fonction"),
         Field("email", Pattern(max_length=120, regex=EMAIL_PATTERN, example="jeanne.dupont@example.fr"),
-              "e-mail address", required=False, label="E-mail"),
-        Field("phone", Pattern(max_length=30, regex=PHONE_PATTERN, example="04 75 00 00 00"), "telephone",
+              N_("e-mail address"), required=False, label="E-mail"),
+        Field("phone", Pattern(max_length=30, regex=PHONE_PATTERN, example="04 75 00 00 00"), N_("telephone"),
               required=False, label="Téléphone"),
-        Field("billing_address", Text(max_length=300), "billing address", label="Adresse de facturation"),
-    )), "the client", label="Client"),
+        Field("billing_address", Text(max_length=300), N_("billing address"), label="Adresse de facturation"),
+    )), N_("the client"), label="Client"),
     Field("course", Pattern(max_length=60, regex=REF_PATTERN, example="RCL-RCL-14"),
-          "reference of the course in the catalogue", example="RCL-RCL-14", label="Formation"),
-    Field("format", Choice(max_length=10, values=FORMATS), "inter (a participant in a session) or intra (in the "
-          "client's company)", example="inter", label="Format"),
-    Field("start", Date(), "first day of the session", example="2027-03-15", label="Début"),
-    Field("end", Date(), "last day of the session", example="2027-03-16", label="Fin"),
-    Field("place", Text(max_length=200), "town and address, or « à distance »", example="Aubenas", label="Lieu"),
-    Field("participants", TextList(item=Text(max_length=120)), "names of the participants, one per item",
+          N_("reference of the course in the catalogue"), example="RCL-RCL-14", label="Formation"),
+    Field("format", Choice(max_length=10, values=FORMATS), N_("inter (a participant in a session) or intra (in the "
+          "client's company)"), example="inter", label="Format"),
+    Field("start", Date(), N_("first day of the session"), example="2027-03-15", label="Début"),
+    Field("end", Date(), N_("last day of the session"), example="2027-03-16", label="Fin"),
+    Field("place", Text(max_length=200), N_("town and address, or « à distance »"), example="Aubenas", label="Lieu"),
+    Field("participants", TextList(item=Text(max_length=120)), N_("names of the participants, one per item"),
           example=("Jeanne Dupont",), label="Participants"),
     Field("lines", GroupList(item=Group("PriceLine", (
-        Field("label", Text(max_length=200), "what is sold", label="Désignation"),
-        Field("kind", Choice(max_length=10, values=KINDS), "formation (default), frais (costs) or remise "
-              "(a discount, subtracted)", required=False, label="Nature"),
-        Field("quantity", Number(minimum=Decimal("0.01"), maximum=Decimal(10_000), places=2), "quantity",
+        Field("label", Text(max_length=200), N_("what is sold"), label="Désignation"),
+        Field("kind", Choice(max_length=10, values=KINDS), N_("formation (default), frais (costs) or remise "
+              "(a discount, subtracted)"), required=False, label="Nature"),
+        Field("quantity", Number(minimum=Decimal("0.01"), maximum=Decimal(10_000), places=2), N_("quantity"),
               example=2, label="Quantité"),
-        Field("unit_price", Money(), "unit price in euros excluding VAT", example="1290", label="Prix unitaire HT"),
-        Field("override", Boolean(), "true when a course's price differs from the catalogue on purpose",
+        Field("unit_price", Money(), N_("unit price in euros excluding VAT"), example="1290", label="Prix unitaire HT"),
+        Field("override", Boolean(), N_("true when a course's price differs from the catalogue on purpose"),
               required=False, label="Prix dérogatoire"),
-    ))), "the price lines; by default the course at its catalogue price", required=False, label="Lignes de prix"),
-    Field("vat_rate", Number(maximum=100, places=1, unit="%"), "VAT rate, when not the site's", required=False,
+    ))), N_("the price lines; by default the course at its catalogue price"), required=False, label="Lignes de prix"),
+    Field("vat_rate", Number(maximum=100, places=1, unit="%"), N_("VAT rate, when not the site's"), required=False,
           label="Taux de TVA"),
-    Field("vat_exemption", Text(max_length=200), "VAT exemption mention, when not the site's", required=False,
+    Field("vat_exemption", Text(max_length=200), N_("VAT exemption mention, when not the site's"), required=False,
           label="Exonération de TVA"),
 )
 
 
 def proposal_schema() -> dict[str, Any]:
-    return json_schema(PROPOSAL_FIELDS, "LEXOM commercial proposal")
+    return json_schema(PROPOSAL_FIELDS, N_("LEXOM commercial proposal"))
 
 
 @dataclass(frozen=True)
@@ -162,8 +163,8 @@ def parse_proposal(source: Source, config: SiteConfig, find_course: Callable[[st
     `individual`: it is the training contract of a private individual (no company)."""
     node, problems = compose_yaml(source.text, source.path, 1)
     if node is None:
-        return None, problems or [Diagnostic(source.path, 1, 1, "the proposal is empty")]
-    values, _, found = read_fields(node, PROPOSAL_FIELDS, "proposal")
+        return None, problems or [Diagnostic(source.path, 1, 1, _("the proposal is empty"))]
+    values, _keys, found = read_fields(node, PROPOSAL_FIELDS, _("proposal"))
     diagnostics = [Diagnostic(source.path, *_position(p.node or node), p.message if p.form == "plain" else p.text(),
                               hint=p.hint) for p in found]
 
@@ -172,27 +173,28 @@ def parse_proposal(source: Source, config: SiteConfig, find_course: Callable[[st
 
     course = find_course(values["course"]) if "course" in values else None
     if "course" in values and course is None:
-        error(_node(node, "course"), f"'course' (Formation) {values['course']} is not a course of the catalogue",
-              hint="write the reference of a file of content/courses/")
+        error(_node(node, "course"), _("'course' (Formation) {ref} is not a course of the catalogue").format(
+            ref=values['course']), hint=_("write the reference of a file of content/courses/"))
     if {"issued", "start"} <= values.keys() and values["start"] < values["issued"]:
-        error(_node(node, "start"), f"'start' (Début) {values['start'].isoformat()} comes before the issue date "
-              f"{values['issued'].isoformat()}")
+        error(_node(node, "start"), _("'start' (Début) {start} comes before the issue date {issued}").format(
+            start=values['start'].isoformat(), issued=values['issued'].isoformat()))
     if {"start", "end"} <= values.keys() and values["end"] < values["start"]:
-        error(_node(node, "end"), f"'end' (Fin) {values['end'].isoformat()} comes before the start "
-              f"{values['start'].isoformat()}")
+        error(_node(node, "end"), _("'end' (Fin) {end} comes before the start {start}").format(
+            end=values['end'].isoformat(), start=values['start'].isoformat()))
     if individual and "client" in values and values["client"].company is not None:
-        error(_node(node, "client", "company"), "'client.company' (Société): a training contract is for a private "
-              "individual paying for their own training", hint="remove it, or make a proposal for the company "
-              "(without --contract)")
+        error(_node(node, "client", "company"), _("'client.company' (Société): a training contract is for a private "
+              "individual paying for their own training"), hint=_("remove it, or make a proposal for the company "
+              "(without --contract)"))
     participants = values.get("participants", ())
     if course is not None and course.group_size is not None and len(participants) > course.group_size.max:
-        error(_node(node, "participants"), f"'participants' (Participants): {len(participants)} names, more than "
-              f"the course's maximum of {course.group_size.max}", hint="split them over two sessions")
+        error(_node(node, "participants"), _("'participants' (Participants): {count} names, more than the course's "
+              "maximum of {most}").format(count=len(participants), most=course.group_size.max),
+              hint=_("split them over two sessions"))
     deposit = _declared(config, "deposit", "%")
     validity = _declared(config, "offer_validity", "jours")
     if deposit is None or validity is None:
-        error(node, "site.yaml declares no amount 'deposit' (a %) or 'offer_validity' (in jours): the CGV's "
-              "deposit and validity of a proposal", hint="declare them under 'amounts:' in site.yaml")
+        error(node, _("site.yaml declares no amount 'deposit' (a %) or 'offer_validity' (in jours): the CGV's "
+              "deposit and validity of a proposal"), hint=_("declare them under 'amounts:' in site.yaml"))
     lines: list[PriceLine] = []
     if course is not None and "format" in values:
         lines = _lines(values, course, node, error)
@@ -203,8 +205,8 @@ def parse_proposal(source: Source, config: SiteConfig, find_course: Callable[[st
     if exemption is not None:
         rate = None
     elif rate is None:
-        error(node, "no VAT: neither the proposal nor site.yaml gives a rate or an exemption",
-              hint="write 'vat_rate:' or 'vat_exemption:' (or declare the site's in site.yaml, 'defaults:')")
+        error(node, _("no VAT: neither the proposal nor site.yaml gives a rate or an exemption"),
+              hint=_("write 'vat_rate:' or 'vat_exemption:' (or declare the site's in site.yaml, 'defaults:')"))
         return None, diagnostics
     total_ht = sum((line.total for line in lines), Decimal(0))
     vat = cents(total_ht * rate / 100) if rate is not None else Decimal("0.00")
@@ -221,8 +223,9 @@ def _lines(values: dict[str, Any], course: Course, node: yaml.Node, error) -> li
     catalogue = _catalogue_line(course, form, count)
     if "lines" not in values:
         if catalogue is None:
-            error(_node(node, "format"), f"the course {course.ref} has no catalogue price for '{form}'",
-                  hint="give the price lines of this proposal ('lines:'), or the price in the course file")
+            error(_node(node, "format"), _("the course {ref} has no catalogue price for '{format}'").format(
+                ref=course.ref, format=form),
+                  hint=_("give the price lines of this proposal ('lines:'), or the price in the course file"))
             return []
         return [catalogue]
     lines = []
@@ -230,10 +233,12 @@ def _lines(values: dict[str, Any], course: Course, node: yaml.Node, error) -> li
         kind = line.kind or "formation"
         if (kind == "formation" and not line.override and
                 (catalogue is None or line.unit_price != catalogue.unit_price)):
-            listed = f"the catalogue's {catalogue.unit_price}" if catalogue else "no catalogue price"
-            error(_node(node, "lines", index, "unit_price"), f"'lines.{index + 1}.unit_price' (Prix unitaire HT) "
-                  f"{line.unit_price} differs from the course's catalogue price ({listed} for '{form}')",
-                  hint="write the catalogue price, or 'override: true' on this line if it is a special price")
+            listed = (_("the catalogue's {price}").format(price=catalogue.unit_price) if catalogue else
+                      _("no catalogue price"))
+            error(_node(node, "lines", index, "unit_price"), _("'lines.{number}.unit_price' (Prix unitaire HT) {price} "
+                  "differs from the course's catalogue price ({listed} for '{format}')").format(
+                      number=index + 1, price=line.unit_price, listed=listed, format=form),
+                  hint=_("write the catalogue price, or 'override: true' on this line if it is a special price"))
         total = cents(line.quantity * line.unit_price)
         lines.append(PriceLine(line.label, kind, line.quantity, line.unit_price, -total if kind == "remise" else total))
     return lines

@@ -19,6 +19,7 @@ from typing import Any, Callable
 import yaml
 
 from ..diagnostics import Diagnostic
+from ..i18n import _, french
 from . import records
 from .kinds import (Choice, ChoiceList, FreeMapping, Invalid, Invalids, Pattern, PlainText, Problem, Text, TextList,
                     _describe, _is_empty, _Kind)
@@ -59,11 +60,12 @@ def read_fields(node: yaml.Node | None, fields: tuple[Field, ...], what: str
     problems: list[Problem] = []
     if node is None or _is_empty(node):
         names = ", ".join(f.name for f in fields if f.required)
-        return values, keys, [Problem(node, f"the {what} is empty", f"required fields: {names}", form="plain")]
+        return values, keys, [Problem(node, _("the {what} is empty").format(what=what),
+                                      _("required fields: {names}").format(names=names), form="plain")]
     if not isinstance(node, yaml.MappingNode):
-        return values, keys, [Problem(node, f"the {what} must be fields written 'name: value', found "
-                                      f"{_describe(node)}", "start each line with a field name, e.g. 'title: ...'",
-                                      form="plain")]
+        return values, keys, [Problem(node, _("the {what} must be fields written 'name: value', found {found}").format(
+            what=what, found=_describe(node)), _("start each line with a field name, e.g. 'title: ...'"),
+            form="plain")]
     by_name = {f.name: f for f in fields}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):  # (reported when the YAML was composed)
@@ -72,22 +74,27 @@ def read_fields(node: yaml.Node | None, fields: tuple[Field, ...], what: str
         spec = by_name.get(key)
         if spec is None:
             close = difflib.get_close_matches(str(key), list(by_name), n=1, cutoff=0.6)
-            hint = f"did you mean '{close[0]}'?" if close else "known fields: " + ", ".join(by_name)
+            hint = (_("did you mean '{name}'?").format(name=close[0]) if close else
+                    _("known fields: {names}").format(names=", ".join(by_name)))
             problems.append(Problem(key_node, "", hint, name=str(key), form="unknown"))
             continue
         keys.setdefault(key, key_node)
         try:
             values[key] = spec.kind.convert(value_node)
         except Invalid as exc:
-            problems.append(Problem(exc.node, exc.message, exc.hint, name=key, label=spec.label))
+            problems.append(Problem(exc.node, exc.message, exc.hint, name=key, label=spec.label, offset=exc.offset))
         except Invalids as exc:
             problems += [dataclasses.replace(p, name=f"{key}.{p.name}" if p.name else key, label=p.label or spec.label)
                          for p in exc.problems]
     for spec in fields:
         if spec.required and spec.name not in keys:
-            example = f" e.g. '{spec.name}: {spec.example}'" if isinstance(spec.example, (str, int)) else ""
-            problems.append(Problem(None, "", f"add a line '{spec.name}: ...' ({spec.description}){example}",
-                                    name=spec.name, label=spec.label, form="missing"))
+            if isinstance(spec.example, (str, int)):
+                hint = _("add a line '{name}: ...' ({description}) e.g. '{name}: {example}'").format(
+                    name=spec.name, description=_(spec.description), example=spec.example)
+            else:
+                hint = _("add a line '{name}: ...' ({description})").format(name=spec.name,
+                                                                          description=_(spec.description))
+            problems.append(Problem(None, "", hint, name=spec.name, label=spec.label, form="missing"))
     return values, keys, problems
 
 
@@ -99,7 +106,8 @@ def parse_mapping(
     diagnostics = []
     for problem in problems:
         where = problem.node
-        line, col = (where.start_mark.line + first_line, where.start_mark.column + 1) if where else (first_line, 1)
+        line, col = (where.start_mark.line + first_line, where.start_mark.column + 1 + problem.offset) if where else (
+            first_line, 1)
         message = problem.message if problem.form == "plain" else problem.text()
         diagnostics.append(Diagnostic(path, line, col, message, hint=problem.hint))
     return Parsed(values, {name: key.start_mark.line + first_line for name, key in keys.items()}), diagnostics
@@ -132,10 +140,10 @@ class Group(_Kind):
 
     def convert(self, node: yaml.Node) -> Any:
         if not isinstance(node, yaml.MappingNode):
-            raise Invalid(node, f"expected a group of fields, found {_describe(node)}",
-                          "write each of its fields on its own line below it, indented by two spaces: "
-                          + ", ".join(f"'{f.name}:'" for f in self.fields))
-        values, keys, problems = read_fields(node, self.fields, "group")
+            raise Invalid(node, _("expected a group of fields, found {found}").format(found=_describe(node)),
+                          _("write each of its fields on its own line below it, indented by two spaces: {names}")
+                          .format(names=", ".join(f"'{f.name}:'" for f in self.fields)))
+        values, keys, problems = read_fields(node, self.fields, _("group"))
         problems = [dataclasses.replace(p, node=p.node or node) for p in problems]
         if problems:
             raise Invalids(problems)
@@ -177,14 +185,16 @@ class GroupList(_Kind):
 
     def convert(self, node: yaml.Node) -> tuple[Any, ...]:
         if not isinstance(node, yaml.SequenceNode) or len(node.value) < self.min_items:
-            raise Invalid(node, f"expected a list, found {_describe(node)}",
-                          "write each item as '  - ' followed by its first field, the others below it")
+            raise Invalid(node, _("expected a list, found {found}").format(found=_describe(node)),
+                          _("write each item as '  - ' followed by its first field, the others below it"))
         items, problems = [], []
         for number, child in enumerate(node.value, 1):
             try:
                 items.append(self.item.convert(child))
             except Invalid as exc:
-                problems.append(Problem(exc.node, f"item {number}: {exc.message}", exc.hint))
+                problems.append(Problem(exc.node, _("item {number}: {problem}").format(number=number,
+                                                                                        problem=exc.message),
+                                        exc.hint, offset=exc.offset))
             except Invalids as exc:
                 problems += [dataclasses.replace(p, name=f"{number}.{p.name}" if p.name else str(number))
                              for p in exc.problems]
@@ -210,15 +220,18 @@ class GroupList(_Kind):
 
 
 def json_schema(fields: tuple[Field, ...], title: str = "") -> dict[str, Any]:
+    """The JSON Schema of `fields`, in French whatever the language of the messages: VS Code shows its titles (the
+    fields' French labels) and descriptions (translated from the French catalog) to the editors."""
     properties = {}
     for spec in fields:
         prop = dict(spec.kind.json_schema())
         if spec.label:
             prop["title"] = spec.label
-        prop["description"] = spec.description
+        prop["description"] = french(spec.description)
         if spec.example is not None:
             prop["examples"] = [list(spec.example) if isinstance(spec.example, tuple) else spec.example]
         properties[spec.name] = prop
     schema = {"type": "object", "properties": properties, "required": [f.name for f in fields if f.required],
               "additionalProperties": False}
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **schema} if title else schema
+    return ({"$schema": "https://json-schema.org/draft/2020-12/schema", "title": french(title), **schema} if title
+            else schema)

@@ -10,6 +10,7 @@ fact LEXOM has not given stays undeclared, and is reported missing.
 
 from __future__ import annotations
 
+from ..i18n import N_, _
 from .fields import EMAIL_PATTERN, PHONE_PATTERN
 from .numbers import Boolean, Number
 from .schema import Choice, Field, Group, Pattern, Text
@@ -21,33 +22,33 @@ QUALIOPI_CATEGORIES = ("actions de formation", "bilans de compétences", "action
 KNOWN_FACTS = tuple(
     Field(name, kind, description, required=False, label=label, indicator=indicator) for name, kind, description,
     label, indicator in (
-        ("company.legal_name", Text(max_length=200), "legal name of the company", "Raison sociale", "mentions légales"),
-        ("company.legal_form", Text(max_length=80), "legal form and capital (« SAS au capital de … € »)",
+        ("company.legal_name", Text(max_length=200), N_("legal name of the company"), "Raison sociale", "mentions légales"),
+        ("company.legal_form", Text(max_length=80), N_("legal form and capital (« SAS au capital de … € »)"),
          "Forme juridique", "mentions légales"),
         ("company.siret", Pattern(regex=r"[0-9]{3} ?[0-9]{3} ?[0-9]{3} ?[0-9]{5}", example="123 456 789 00012"),
-         "SIRET number: 14 digits", "SIRET", "mentions légales"),
-        ("company.address", Text(max_length=300), "postal address of the registered office", "Adresse",
+         N_("SIRET number: 14 digits"), "SIRET", "mentions légales"),
+        ("company.address", Text(max_length=300), N_("postal address of the registered office"), "Adresse",
          "mentions légales"),
         ("declaration.number", Pattern(regex=r"[0-9]{2} ?[0-9]{2} ?[0-9]{5} ?[0-9]{2}", example="84 07 01234 07"),
-         "training provider declaration number (numéro de déclaration d'activité): 11 digits",
+         N_("training provider declaration number (numéro de déclaration d'activité): 11 digits"),
          "Numéro de déclaration d'activité", "mentions légales"),
-        ("declaration.region", Text(max_length=80), "region of the préfet it was declared to",
+        ("declaration.region", Text(max_length=80), N_("region of the préfet it was declared to"),
          "Région de la déclaration", "mentions légales"),
-        ("contacts.sales.name", Text(max_length=120), "the sales contact's name", "Contact commercial",
+        ("contacts.sales.name", Text(max_length=120), N_("the sales contact's name"), "Contact commercial",
          "1 · contacts"),
         ("contacts.sales.email", Pattern(regex=EMAIL_PATTERN, example="formation@example.fr"),
-         "the sales contact's e-mail address", "E-mail du contact commercial", "1 · contacts"),
+         N_("the sales contact's e-mail address"), "E-mail du contact commercial", "1 · contacts"),
         ("contacts.sales.phone", Pattern(regex=PHONE_PATTERN, example="04 75 00 00 00"),
-         "the sales contact's telephone", "Téléphone du contact commercial", "1 · contacts"),
-        ("contacts.handicap.name", Text(max_length=120), "the disability contact (référent handicap)",
+         N_("the sales contact's telephone"), "Téléphone du contact commercial", "1 · contacts"),
+        ("contacts.handicap.name", Text(max_length=120), N_("the disability contact (référent handicap)"),
          "Référent handicap", "1 · accessibilité"),
         ("contacts.handicap.email", Pattern(regex=EMAIL_PATTERN, example="handicap@example.fr"),
-         "the disability contact's e-mail address", "E-mail du référent handicap", "1 · accessibilité"),
+         N_("the disability contact's e-mail address"), "E-mail du référent handicap", "1 · accessibilité"),
         ("contacts.handicap.phone", Pattern(regex=PHONE_PATTERN, example="04 75 00 00 00"),
-         "the disability contact's telephone", "Téléphone du référent handicap", "1 · accessibilité"),
+         N_("the disability contact's telephone"), "Téléphone du référent handicap", "1 · accessibilité"),
         ("qualiopi.certificate_url", Pattern(regex=r"https://\S+", example="https://…/certificat.pdf"),
-         "where the Qualiopi certificate can be read", "Certificat Qualiopi", "certification Qualiopi"),
-        ("qualiopi.category", Choice(values=QUALIOPI_CATEGORIES), "the category of actions certified",
+         N_("where the Qualiopi certificate can be read"), "Certificat Qualiopi", "certification Qualiopi"),
+        ("qualiopi.category", Choice(values=QUALIOPI_CATEGORIES), N_("the category of actions certified"),
          "Catégorie d'actions certifiée", "certification Qualiopi"),
     ))
 
@@ -62,18 +63,18 @@ SANCTION = "Attestation de fin de formation"  # when a course does not say (its 
 # `defaults:` of site.yaml: what a course file inherits when it does not say it.
 DEFAULT_FIELDS = (
     Field("hours_per_day", Number(minimum=1, maximum=12, places=2, unit="hours"),
-          f"hours per day of the courses, {HOURS_PER_DAY} when not given", required=False, example=7,
+          N_("hours per day of the courses, 7 when not given"), required=False, example=7,
           label="Heures par jour"),
-    Field("access", Text(), "how to enrol in a course (modalités d'accès)", required=False, label="Modalités d'accès",
+    Field("access", Text(), N_("how to enrol in a course (modalités d'accès)"), required=False, label="Modalités d'accès",
           indicator="1 · modalités d'accès"),
-    Field("access_delay", Text(max_length=300), "how long between the request and the start (délai d'accès)",
+    Field("access_delay", Text(max_length=300), N_("how long between the request and the start (délai d'accès)"),
           required=False, label="Délai d'accès", indicator="1 · délais d'accès"),
-    Field("accessibility", Text(), "how disabled people are received and how courses are adapted: who to contact, "
-          "what can be arranged (a bare « oui » is not enough)", required=False,
+    Field("accessibility", Text(), N_("how disabled people are received and how courses are adapted: who to contact, "
+          "what can be arranged (a bare « oui » is not enough)"), required=False,
           label="Accessibilité aux personnes handicapées", indicator="1 · accessibilité"),
-    Field("vat_rate", Number(maximum=100, places=1, unit="%"), "VAT rate added to the prices, in %", required=False,
+    Field("vat_rate", Number(maximum=100, places=1, unit="%"), N_("VAT rate added to the prices, in %"), required=False,
           example=20, label="Taux de TVA", indicator="1 · tarifs"),
-    Field("vat_exemption", Text(max_length=200), "the VAT exemption mention, when the courses are exempt",
+    Field("vat_exemption", Text(max_length=200), N_("the VAT exemption mention, when the courses are exempt"),
           required=False, example="Exonération de TVA, article 261-4-4° a du CGI", label="Exonération de TVA",
           indicator="1 · tarifs"),
 )
@@ -81,10 +82,10 @@ DEFAULT_FIELDS = (
 
 def _one_vat(defaults: object) -> list[tuple[str, str, str | None]]:
     if getattr(defaults, "vat_rate") is not None and getattr(defaults, "vat_exemption") is not None:
-        return [("vat_exemption", "is given with a VAT rate", "keep the rate or the exemption, not both")]
+        return [("vat_exemption", _("is given with a VAT rate"), _("keep the rate or the exemption, not both"))]
     return []
 
 
 DEFAULTS = Group("SiteDefaults", DEFAULT_FIELDS, check=_one_vat)
-STRICT = Field("strict", Boolean(), "refuse to build while a course lacks a fact Qualiopi requires "
-               "(as `build --strict`)", required=False, label="Mode strict")
+STRICT = Field("strict", Boolean(), N_("refuse to build while a course lacks a fact Qualiopi requires "
+               "(as `build --strict`)"), required=False, label="Mode strict")

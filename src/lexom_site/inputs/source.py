@@ -24,6 +24,8 @@ from typing import Callable
 import yaml
 
 from ..diagnostics import Diagnostic
+from ..i18n import N_, _
+from .yaml_lines import YAML_HINTS, folded_items, line_mistakes
 
 MAX_SOURCE_BYTES = 1_000_000  # a course sheet is a few KB; 1 MB is absurd already (also a legacy sheet to import)
 MAX_DOCUMENT_BYTES = 5_000_000  # a text or HTML page given to legal-diff (a CGV page is ~100 KB)
@@ -46,15 +48,15 @@ def read_input(path: Path, shown_as: str, limit: int) -> tuple[bytes | None, lis
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
-            return None, [Diagnostic(shown_as, 0, 0, "is not a regular file (a folder, a pipe or a device)",
-                                     hint="give the path of a file")]
+            return None, [Diagnostic(shown_as, 0, 0, _("is not a regular file (a folder, a pipe or a device)"),
+                                     hint=_("give the path of a file"))]
         if info.st_size > limit:
             return None, [_too_big(shown_as, info.st_size, limit)]
         with open(path, "rb") as file:
             data = file.read(limit + 1)
     except OSError as exc:
-        return None, [Diagnostic(shown_as, 0, 0, f"cannot be read: {exc.strerror or exc}",
-                                 hint="check that the file exists and that you may read it")]
+        return None, [Diagnostic(shown_as, 0, 0, _("cannot be read: {reason}").format(reason=exc.strerror or exc),
+                                 hint=_("check that the file exists and that you may read it"))]
     if len(data) > limit:  # (it grew meanwhile)
         return None, [_too_big(shown_as, len(data), limit)]
     return data, []
@@ -68,8 +70,8 @@ def read_source(path: Path, shown_as: str) -> tuple[Source | None, list[Diagnost
                 shown_as,
                 0,
                 0,
-                "symbolic links are not allowed in the content folder",
-                hint="replace the link by a copy of the file it points to",
+                _("symbolic links are not allowed in the content folder"),
+                hint=_("replace the link by a copy of the file it points to"),
             )
         ]
     data, problems = read_input(path, shown_as, MAX_SOURCE_BYTES)
@@ -87,9 +89,10 @@ def source_reader() -> Reader:
 
 
 def _too_big(shown_as: str, size: int, limit: int = MAX_SOURCE_BYTES) -> Diagnostic:
-    hint = "a course file holds one course sheet; split or shorten it" if limit == MAX_SOURCE_BYTES else \
-        "is it the right file? a CGV copy or a course sheet is far smaller"
-    return Diagnostic(shown_as, 0, 0, f"file is too large ({size:,} bytes; the limit is {limit:,})", hint=hint)
+    hint = _("a course file holds one course sheet; split or shorten it") if limit == MAX_SOURCE_BYTES else \
+        _("is it the right file? a CGV copy or a course sheet is far smaller")
+    return Diagnostic(shown_as, 0, 0, _("file is too large ({size} bytes; the limit is {limit})").format(
+        size=f"{size:,}", limit=f"{limit:,}"), hint=hint)
 
 
 def decode_source(data: bytes, shown_as: str) -> tuple[Source | None, list[Diagnostic]]:
@@ -106,7 +109,8 @@ def decode_source(data: bytes, shown_as: str) -> tuple[Source | None, list[Diagn
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         guess = ""
         try:
-            guess = f" (it reads as {data[exc.start:exc.start + 1].decode('cp1252')!r} in Windows-1252)"
+            guess = _(" (it reads as {char} in Windows-1252)").format(
+                char=repr(data[exc.start:exc.start + 1].decode('cp1252')))
         except UnicodeDecodeError:
             pass
         return None, [
@@ -114,15 +118,17 @@ def decode_source(data: bytes, shown_as: str) -> tuple[Source | None, list[Diagn
                 shown_as,
                 line,
                 col,
-                f"file is not UTF-8: byte 0x{data[exc.start]:02X} cannot be read{guess}",
-                hint="save the file with the UTF-8 encoding (in your editor: "
-                "'Save with encoding' / 'Reopen with encoding', then choose UTF-8)",
+                _("file is not UTF-8: byte 0x{byte} cannot be read{guess}").format(byte=f"{data[exc.start]:02X}",
+                                                                                    guess=guess),
+                hint=_("save the file with the UTF-8 encoding (in your editor: "
+                       "'Save with encoding' / 'Reopen with encoding', then choose UTF-8)"),
             )
         ]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        return None, [Diagnostic(shown_as, line, 0, "file contains a NUL character", hint="is this a text file?")]
+        return None, [Diagnostic(shown_as, line, 0, _("file contains a NUL character"),
+                                 hint=_("is this a text file?"))]
     text = unicodedata.normalize("NFC", text)
     invisible = _invisible_characters(text, shown_as)
     if invisible:  # (every one of them, at its place: the file is read no further until they are gone)
@@ -136,9 +142,13 @@ def decode_source(data: bytes, shown_as: str) -> tuple[Source | None, list[Diagn
 # line and column (counted in line feeds: a separator does not move the lines after it).
 _INVISIBLE = re.compile("[\x01-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069"
                         "\ufeff\ufffe\uffff]")
-_INVISIBLE_NAMES = {0x85: "a line break for YAML (NEL)", 0x2028: "a line separator", 0x2029: "a paragraph separator",
-                    0xFEFF: "a byte order mark", 0x200B: "a zero-width space", 0x200D: "a zero-width joiner",
-                    0x202E: "a right-to-left override", 0x202D: "a left-to-right override"}
+_INVISIBLE_NAMES = {0x85: N_("a line break for YAML (NEL)"), 0x2028: N_("a line separator"),
+                    0x2029: N_("a paragraph separator"), 0xFEFF: N_("a byte order mark"),
+                    0x200B: N_("a zero-width space"), 0x200D: N_("a zero-width joiner"),
+                    0x202E: N_("a right-to-left override"), 0x202D: N_("a left-to-right override")}
+
+
+_CONTROL_NAME, _INVISIBLE_NAME = N_("an invisible control character"), N_("an invisible character")
 
 
 def _invisible_characters(text: str, shown_as: str) -> list[Diagnostic]:
@@ -148,11 +158,11 @@ def _invisible_characters(text: str, shown_as: str) -> list[Diagnostic]:
         line = text.count("\n", 0, start) + 1
         col = start - (text.rfind("\n", 0, start) + 1) + 1
         code = ord(match.group())
-        what = _INVISIBLE_NAMES.get(code, "an invisible control character" if code < 0xA0 else
-                                    "an invisible character")
-        found.append(Diagnostic(shown_as, line, col, f"contains {what} (U+{code:04X})",
-                                hint="delete it and retype the text around it; it was probably pasted from "
-                                "another program"))
+        what = _(_INVISIBLE_NAMES.get(code, _CONTROL_NAME if code < 0xA0 else _INVISIBLE_NAME))
+        found.append(Diagnostic(shown_as, line, col, _("contains {what} (U+{code})").format(what=what,
+                                                                                           code=f"{code:04X}"),
+                                hint=_("delete it and retype the text around it; it was probably pasted from "
+                                       "another program")))
     return found
 
 
@@ -172,8 +182,8 @@ def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Diagnos
                 source.path,
                 1,
                 1,
-                "the file must start with a line '---' that opens the front matter",
-                hint="the first line is three dashes, then the fields (ref: ..., title: ...), then '---' again",
+                _("the file must start with a line '---' that opens the front matter"),
+                hint=_("the first line is three dashes, then the fields (ref: ..., title: ...), then '---' again"),
             )
         ]
     for index in range(1, len(lines)):
@@ -192,13 +202,17 @@ def split_front_matter(source: Source) -> tuple[FrontMatter | None, list[Diagnos
             source.path,
             1,
             1,
-            "the front matter opened on line 1 is never closed",
-            hint="did you forget the line '---' after the last field?",
+            _("the front matter opened on line 1 is never closed"),
+            hint=_("did you forget the line '---' after the last field?"),
         )
     ]
 
 
 # --- YAML composition ------------------------------------------------------
+
+
+_ALIASES = "anchors and aliases ('&name', '*name') are not allowed here"
+_ALIASES_SHOWN = N_("anchors and aliases ('&name', '*name') are not allowed here")
 
 
 class _Loader(yaml.SafeLoader):
@@ -208,54 +222,21 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(
-                None, None, "anchors and aliases ('&name', '*name') are not allowed here", event.start_mark
+                None, None, _ALIASES, event.start_mark
             )
         event = self.peek_event()
         if getattr(event, "anchor", None):
             raise yaml.composer.ComposerError(
-                None, None, "anchors and aliases ('&name', '*name') are not allowed here", event.start_mark
+                None, None, _ALIASES, event.start_mark
             )
         self._node_count = getattr(self, "_node_count", 0) + 1
         if self._node_count > MAX_YAML_NODES:
             raise yaml.composer.ComposerError(
-                None, None, f"too many values (more than {MAX_YAML_NODES})", event.start_mark
+                None, None, _("too many values (more than {most})").format(most=MAX_YAML_NODES), event.start_mark
             )
         return super().compose_node(parent, index)
 
 
-_HINTS = [
-    (
-        "mapping values are not allowed",
-        "a ':' followed by a space inside a value confuses YAML",
-        'put the whole value in double quotes, e.g. title: "Module : intro"',
-    ),
-    (
-        "cannot start any token",
-        "this character cannot start a value here",
-        "indent with spaces, never with tabs; put values starting with @, ` or % in double quotes",
-    ),
-    (
-        "could not find expected ':'",
-        "expected 'field: value' on this line",
-        "every line of the front matter is 'field: value' or a list item '  - value'; "
-        "a value containing ': ' or starting with a quote must be in double quotes",
-    ),
-    (
-        "expected <block end>",
-        "the indentation of this line does not match the lines above",
-        "list items under a field are indented by two spaces: '  - text'",
-    ),
-    (
-        "found unexpected end of stream",
-        "a quoted value is never closed",
-        "close the quote at the end of the value",
-    ),
-    (
-        "found unknown escape character",
-        "a backslash inside a double-quoted value",
-        "write the value in single quotes, or double the backslash",
-    ),
-]
 
 
 def _fast_compose(text: str) -> yaml.Node | None:
@@ -297,12 +278,22 @@ _EMPTY = yaml.ScalarNode("tag:yaml.org,2002:null", "")
 
 
 def compose_yaml(text: str, path: str, first_line: int) -> tuple[yaml.Node | None, list[Diagnostic]]:
-    """Compose YAML text into a node tree; errors carry file positions."""
+    """Compose YAML text into a node tree; errors carry file positions. The mistakes editors make (a forgotten
+    '- ', an unclosed quote...) are each reported at their line (yaml_lines.py), and the rest of the text read
+    with them repaired, so that every mistake of the file is reported at once."""
+    mistakes, repaired = line_mistakes(text, path, first_line)
+    if not mistakes:
+        return _compose(text, path, first_line)
+    node, found = _compose(repaired, path, first_line)
+    return node, sorted(mistakes + [d for d in found if d.line not in {m.line for m in mistakes}])
+
+
+def _compose(text: str, path: str, first_line: int) -> tuple[yaml.Node | None, list[Diagnostic]]:
     node = _fast_compose(text)
     if node is not None:
         if node is _EMPTY:
             return None, []
-        diagnostics: list[Diagnostic] = []
+        diagnostics = folded_items(node, text, path, first_line)
         _check_duplicate_keys(node, path, first_line, diagnostics)
         return node, diagnostics
     loader = None
@@ -312,29 +303,31 @@ def compose_yaml(text: str, path: str, first_line: int) -> tuple[yaml.Node | Non
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        message, hint = f"the front matter is not valid YAML: {problem}", None
-        for needle, plain, advice in _HINTS:
+        message, hint = _("the front matter is not valid YAML: {problem}").format(
+            problem=_(_ALIASES_SHOWN) if problem == _ALIASES else problem), None
+        for needle, plain, advice in YAML_HINTS:
             if needle in problem or (exc.context and needle in exc.context):
-                message, hint = plain, advice
+                message, hint = _(plain), _(advice)
                 break
         lines = text.split("\n")
         if mark and mark.line < len(lines) and "\t" in lines[mark.line] and "tab" not in (hint or ""):
-            hint = (hint + "; " if hint else "") + "this line contains a tab: indent with spaces"
+            tab = _("this line contains a tab: indent with spaces")
+            hint = hint + "; " + tab if hint else tab
         line = mark.line + first_line if mark else first_line
         col = mark.column + 1 if mark else 0
         if "anchors and aliases" in problem:
-            hint = "write each value out in full"
+            hint = _("write each value out in full")
         return None, [Diagnostic(path, line, col, message, hint=hint)]
     except yaml.YAMLError as exc:  # reader errors (control characters) have no mark
         position = getattr(exc, "position", None)
         line = first_line + (text.count("\n", 0, position) if position is not None else 0)
-        return None, [Diagnostic(path, line, 0, f"the front matter cannot be read: {exc}")]
+        return None, [Diagnostic(path, line, 0, _("the front matter cannot be read: {problem}").format(problem=exc))]
     finally:
         if loader is not None:
             loader.dispose()
     if node is None:
         return None, []
-    diagnostics: list[Diagnostic] = []
+    diagnostics = folded_items(node, text, path, first_line)
     _check_duplicate_keys(node, path, first_line, diagnostics)
     return node, diagnostics
 
@@ -345,14 +338,15 @@ def _check_duplicate_keys(node: yaml.Node, path: str, first_line: int, out: list
         for key, value in node.value:
             if not isinstance(key, yaml.ScalarNode):  # `? [a, b]` or `{a: b}: x`: YAML allows it, no field is so
                 out.append(Diagnostic(path, key.start_mark.line + first_line, key.start_mark.column + 1,
-                                      "a field name must be a plain name, not a list or a mapping",
-                                      hint="write 'name: value', one field per line"))
+                                      _("a field name must be a plain name, not a list or a mapping"),
+                                      hint=_("write 'name: value', one field per line")))
                 continue
             line = key.start_mark.line + first_line
             if key.value in seen:
                 out.append(Diagnostic(path, line, key.start_mark.column + 1,
-                                      f"'{key.value}' is given twice (first on line {seen[key.value]}, again on line "
-                                      f"{line})", hint="keep one of the two lines"))
+                                      _("'{name}' is given twice (first on line {first}, again on line {again})")
+                                      .format(name=key.value, first=seen[key.value], again=line),
+                                      hint=_("keep one of the two lines")))
             else:
                 seen[key.value] = line
             _check_duplicate_keys(value, path, first_line, out)

@@ -107,7 +107,7 @@ def parse_cgv(source: Source, facts: Mapping[str, str]) -> tuple[Cgv | None, lis
     # no picture, and links only to web or mail addresses: in the text, or brought by a fact's value (the line
     # is the one where the fact is named)
     for number, line in [(parsed.lines.get("title", 1), title), *enumerate(body.split("\n"), front.body_line)]:
-        for problem in link_problems(line, "the CGV"):
+        for problem in link_problems(line, _("the CGV")):
             diagnostics.append(Diagnostic(source.path, number, problem.col, problem.message, hint=problem.hint))
     if diagnostics:
         return None, diagnostics
