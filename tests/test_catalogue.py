@@ -98,7 +98,7 @@ def test_the_real_catalogue_in_one_pdf(real_build: Path):
     # A4, titled, in French
     assert all(tuple(round(float(v), 2) for v in page.mediabox[2:]) == A4 for page in reader.pages)
     assert reader.metadata.title == "LEXOM — Catalogue des formations 2026"
-    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    assert reader.trailer["/Root"]["/Lang"] == "fr-FR"
     # linked from the home page with its page count and size
     home = (real_build / "index.html").read_text(encoding="utf-8")
     size = f"{round(len(data) / 1000)}\u00a0ko" if len(data) < 1_000_000 else ""

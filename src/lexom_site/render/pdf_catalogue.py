@@ -27,6 +27,7 @@ from pathlib import Path
 import pikepdf
 
 from .pdf_join import interrupt_after
+from .pdf_tags import LANG, StructureMerge
 from .stamp import PageNumbers, StampFont
 
 LINK, NUMBER = "lexom-page:", "lexom-number:"  # the contents' links and number boxes as laid out, + a course's ref
@@ -66,6 +67,7 @@ class CatalogueAssembly:
         self.waiting: dict[str, pikepdf.Pdf] = {}  # parts come before those before them
         self.pages: dict[str, int] = {}  # slot -> page count, once joined
         self.document = pikepdf.new()
+        self.structure = StructureMerge(self.document)  # (the parts' structure trees, joined with their pages)
         self.contents: int | None = None  # the contents' first page (0-based)
         self.version = "1.7"  # (the front's)
 
@@ -84,8 +86,12 @@ class CatalogueAssembly:
                     self.contents = _bookmark_page(part, CONTENTS_TITLE)
                     if "/Info" in part.trailer:  # the front's metadata: the catalogue's title, author, dates
                         self.document.trailer.Info = self.document.copy_foreign(part.trailer.Info)
+                    if "/Metadata" in part.Root:  # (its XMP says the same, and the language)
+                        self.document.Root.Metadata = self.document.copy_foreign(part.Root.Metadata)
+                    self.document.Root.Lang = pikepdf.String(LANG)
+                    self.document.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
                     self.version = part.pdf_version
-                self.document.pages.extend(part.pages)
+                self.structure.join(part)
                 self.pages[next_slot] = len(part.pages)
 
     def finish(self, fonts: Fonts, identifier: bytes) -> Assembled:
@@ -101,7 +107,7 @@ class CatalogueAssembly:
             pages = list(document.pages)  # (indexing document.pages walks the page tree each time)
             _link_contents(document, pages[: self.pages[FRONT]], pages, first_page, fonts.contents)
             _write_outline(document, pages, self.contents, self.categories, first_page)
-            document.Root.Lang = pikepdf.String("fr")
+            self.structure.finish()
             document.Root.PageMode = pikepdf.Name.UseOutlines
             stamper = PageNumbers(document, fonts.footer)
             for number, page_ in enumerate(pages[1:-1], start=2):  # not on the cover, nor on the back page

@@ -35,6 +35,7 @@ from ..inputs.config import SiteConfig
 from ..paths import ASSETS_DIR
 from ..legal.cgv import Cgv
 from .pdf_join import Part, last_page_lines
+from .pdf_tags import tagged
 from .templates import make_environment, render_template
 
 
@@ -95,6 +96,7 @@ def document_date(cgv: Cgv) -> str:
     return cgv.effective_date.isoformat()
 
 
+PDF_VARIANT = "pdf/ua-1"  # tagged: a structure tree, every content marked, title shown (pdf_tags.py finishes it)
 FIT_LINES = 6  # a last page holding this many lines or fewer is a page nearly empty
 
 
@@ -119,15 +121,16 @@ class PdfRenderer:
             compact = self._pages(render_template(self.env, self.config, template, **self.shared, **context,
                                                   compact=True), template)
             if compact.pages < part.pages:
-                return compact
-        return part
+                part = compact
+        return Part(tagged(part.pdf), part.pages)
 
     def _pages(self, html: str, template: str) -> Part:
         """Lay out `html`; any WeasyPrint warning is an error."""
         with weasyprint_messages() as messages:
             document = HTML(string=html, base_url=self.config.root.as_uri() + "/", url_fetcher=self.fetcher)
             rendered = document.render(font_config=self.fonts)
-            pdf = rendered.write_pdf(pdf_identifier=hashlib.sha256(html.encode()).digest()[:16])
+            pdf = rendered.write_pdf(pdf_identifier=hashlib.sha256(html.encode()).digest()[:16],
+                                     pdf_variant=PDF_VARIANT)
         if messages:
             # Course files cannot hold images or file links, so what WeasyPrint complains about comes from the
             # template or its stylesheets, or from this machine (a missing library: said as such)

@@ -1,0 +1,212 @@
+"""Tagged PDFs (PDF/UA-1): each part's structure tree made whole, the trees of joined parts merged (pikepdf).
+
+WeasyPrint tags what it lays out (`pdf_variant="pdf/ua-1"`): a structure
+tree of the HTML's headings, lists, paragraphs and links, every piece of
+content marked with an MCID or as an artifact. Two things are left to do on
+each part, once, where it is laid out (`finish_part`, in the PDF workers):
+
+- the running header and footer (the page's margin boxes) are marked with
+  MCIDs that no element of the tree holds: they become pagination artifacts
+  (`/Artifact <</Type /Pagination>> BDC`), their entries of the ParentTree
+  null;
+- a list item holding a paragraph (a loose Markdown list) gets the list body
+  PDF asks for (LI > LBody > P), and a `<div>` grouping a `<dt>` and its
+  `<dd>` in a list becomes the item it is (LI > Lbl, LBody);
+
+and the language is written in the XMP metadata too (dc:language), with a
+/ParentTreeNextKey.
+
+Parts are laid out once and joined many times (the CGV part with every
+sheet, every course part in the printed catalogue), and joining pages with
+pikepdf drops the parts' trees. `StructureMerge` puts them back: the
+elements of each part's Document under one Document element, in the order of
+the parts; the ParentTree keys of each part (its pages' /StructParents and
+its annotations' /StructParent) moved past those of the parts before it;
+/RoleMap and /ClassMap merged; /MarkInfo /Marked true.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+
+from .stamp import save
+
+LANG = "fr-FR"
+PAGINATION = pikepdf.Dictionary(Type=pikepdf.Name.Pagination)
+
+
+def _kids(element: pikepdf.Object) -> list:
+    kids = element.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _is_element(kid: object) -> bool:
+    return isinstance(kid, pikepdf.Dictionary) and "/S" in kid
+
+
+def _reachable(tree: pikepdf.Dictionary) -> set[tuple[int, int]]:
+    """The objects of the structure elements the tree reaches from its root."""
+    seen: set[tuple[int, int]] = set()
+    stack = [kid for kid in _kids(tree) if _is_element(kid)]
+    while stack:
+        element = stack.pop()
+        seen.add(element.objgen)
+        stack += [kid for kid in _kids(element) if _is_element(kid)]
+    return seen
+
+
+def _parent_arrays(tree: pikepdf.Dictionary) -> dict[int, pikepdf.Object]:
+    return {int(key): value for key, value in pikepdf.NumberTree(tree.ParentTree).items()}
+
+
+def tagged(data: bytes) -> bytes:
+    """The PDF `data`, as WeasyPrint tagged it, made whole (`finish_part`); the same bytes for the same input."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    if "/StructTreeRoot" not in pdf.Root:
+        return data
+    finish_part(pdf)
+    return save(pdf)
+
+
+def finish_part(pdf: pikepdf.Pdf) -> None:
+    """Make the tagged PDF `pdf`, as WeasyPrint laid it out, whole (see the module's docstring)."""
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None:
+        return
+    reachable = _reachable(tree)
+    parents = _parent_arrays(tree)
+    for page in pdf.pages:
+        key = page.obj.get("/StructParents")
+        array = parents.get(int(key)) if key is not None else None
+        if not isinstance(array, pikepdf.Array):
+            continue
+        orphans = {mcid for mcid, element in enumerate(array)
+                   if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable}
+        if orphans:
+            _artifacts(pdf, page, orphans)
+            for mcid in orphans:
+                array[mcid] = pikepdf.Object.parse(b"null")
+    _fix_lists(pdf, tree, parents)
+    keys = [int(page.obj.StructParents) for page in pdf.pages if "/StructParents" in page.obj]
+    keys += [int(annotation.StructParent) for page in pdf.pages for annotation in page.obj.get("/Annots", ())
+             if "/StructParent" in annotation]
+    tree.ParentTreeNextKey = max(keys, default=-1) + 1
+    pdf.Root.Lang = pikepdf.String(LANG)
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:  # (no date written)
+        meta["dc:language"] = {LANG}
+
+
+def _artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int]) -> None:
+    """The marked-content sequences of `mcids` on `page` become pagination artifacts."""
+    instructions = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        if str(operator) == "BDC" and isinstance(operands[1], pikepdf.Dictionary) and \
+                int(operands[1].get("/MCID", -1)) in mcids:
+            operands = [pikepdf.Name.Artifact, PAGINATION]
+        instructions.append((operands, operator))
+    page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
+
+
+def _fix_lists(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary, parents: dict[int, pikepdf.Object]) -> None:
+    """LI > LBody > P for a list item holding other things than Lbl and LBody; a Div grouping a term (LI >
+    LBody) and its description (LI > LBody) in a list becomes LI > Lbl, LBody."""
+    stack = [kid for kid in _kids(tree) if _is_element(kid)]
+    while stack:
+        element = stack.pop()
+        kind = element.get("/S")
+        kids = _kids(element)
+        if kind == "/L":
+            for kid in kids:
+                if _is_element(kid) and kid.S == "/Div":
+                    items = _kids(kid)
+                    if len(items) == 2 and all(_is_element(item) and item.S == "/LI" and len(_kids(item)) == 1
+                                               and _is_element(_kids(item)[0]) and _kids(item)[0].S == "/LBody"
+                                               for item in items):
+                        label, body = (_kids(item)[0] for item in items)
+                        label.S = pikepdf.Name.Lbl
+                        kid.S = pikepdf.Name.LI
+                        kid.K = pikepdf.Array([label, body])
+                        label.P = body.P = kid
+        elif kind == "/LI" and any(not _is_element(kid) or kid.S not in ("/Lbl", "/LBody") for kid in kids):
+            label = [kid for kid in kids if _is_element(kid) and kid.S == "/Lbl"]
+            rest = [kid for kid in kids if not (_is_element(kid) and kid.S == "/Lbl")]
+            body = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.LBody,
+                                                        P=element, K=pikepdf.Array(rest)))
+            if "/Pg" in element:
+                body.Pg = element.Pg
+            for kid in rest:
+                if _is_element(kid):
+                    kid.P = body
+                elif isinstance(kid, int) and "/Pg" in element:  # content of the item itself: now the body's
+                    key = pikepdf.Page(element.Pg).obj.get("/StructParents")
+                    if key is not None:
+                        parents[int(key)][int(kid)] = body
+            element.K = pikepdf.Array([*label, body])
+            kids = _kids(element)
+        stack += [kid for kid in kids if _is_element(kid)]
+
+
+class StructureMerge:
+    """The structure trees of parts joined into `document`, one under the other, in the order they are added."""
+
+    def __init__(self, document: pikepdf.Pdf):
+        self.document = document
+        self.root = document.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+        self.top = document.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=self.root, K=pikepdf.Array()))
+        self.root.K = pikepdf.Array([self.top])
+        self.nums: list[pikepdf.Object] = []  # key, value, key, value… in increasing keys
+        self.next_key = 0
+        self.role_map: dict[str, pikepdf.Object] = {}
+        self.class_map: dict[str, pikepdf.Object] = {}
+
+    def join(self, part: pikepdf.Pdf) -> None:
+        """The pages of `part` after those of the document, its structure tree after the document's (`part`
+        may be the document itself, joined first: its own pages and tree)."""
+        tree = part.Root.get("/StructTreeRoot")
+        offset, top = self.next_key, self.top
+        if part is self.document:
+            assert offset == 0, "the document is joined first"
+        else:
+            for page in part.pages:  # (its keys moved past the others' before its pages are copied)
+                if "/StructParents" in page.obj:
+                    page.obj.StructParents = int(page.obj.StructParents) + offset
+                for annotation in page.obj.get("/Annots", ()):
+                    if "/StructParent" in annotation:
+                        annotation.StructParent = int(annotation.StructParent) + offset
+            self.document.pages.extend(part.pages)
+            if tree is not None:
+                tree = self.document.copy_foreign(tree)  # (its /Pg and annotations: the copies just made)
+        if tree is None:
+            return
+        last = -1
+        for key, value in pikepdf.NumberTree(tree.ParentTree).items():
+            self.nums += [int(key) + offset, value]
+            last = max(last, int(key))
+        self.next_key = offset + max(last + 1, int(tree.get("/ParentTreeNextKey", 0)))
+        for element in _kids(tree):
+            for kid in (_kids(element) if element.get("/S") == "/Document" else [element]):
+                if _is_element(kid):
+                    kid.P = top
+                    top.K.append(kid)
+        for mine, theirs in ((self.role_map, tree.get("/RoleMap")), (self.class_map, tree.get("/ClassMap"))):
+            for name, value in (theirs or pikepdf.Dictionary()).items():
+                if name in mine and mine[name] != value:
+                    raise ValueError(f"joined PDF parts map {name} differently")
+                mine[name] = value
+
+    def finish(self) -> None:
+        """Write the merged tree in the document's catalogue."""
+        self.root.ParentTree = self.document.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(self.nums)))
+        self.root.ParentTreeNextKey = self.next_key
+        if self.role_map:
+            self.root.RoleMap = pikepdf.Dictionary(self.role_map)
+        if self.class_map:
+            self.root.ClassMap = pikepdf.Dictionary(self.class_map)
+        catalog = self.document.Root
+        catalog.StructTreeRoot = self.root
+        catalog.MarkInfo = pikepdf.Dictionary(Marked=True)
