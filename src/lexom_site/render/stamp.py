@@ -145,5 +145,5 @@ class PageNumbers:
 def save(pdf: pikepdf.Pdf) -> bytes:
     """The document's bytes, the same for the same document (its file identifier made from its content)."""
     out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, compress_streams=True)
+    pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
