@@ -49,17 +49,6 @@ def _is_element(kid: object) -> bool:
     return isinstance(kid, pikepdf.Dictionary) and "/S" in kid
 
 
-def _reachable(tree: pikepdf.Dictionary) -> set[tuple[int, int]]:
-    """The objects of the structure elements the tree reaches from its root."""
-    seen: set[tuple[int, int]] = set()
-    stack = [kid for kid in _kids(tree) if _is_element(kid)]
-    while stack:
-        element = stack.pop()
-        seen.add(element.objgen)
-        stack += [kid for kid in _kids(element) if _is_element(kid)]
-    return seen
-
-
 def _parent_arrays(tree: pikepdf.Dictionary) -> dict[int, pikepdf.Object]:
     return {int(key): value for key, value in pikepdf.NumberTree(tree.ParentTree).items()}
 
@@ -78,23 +67,23 @@ def finish_part(pdf: pikepdf.Pdf) -> None:
     tree = pdf.Root.get("/StructTreeRoot")
     if tree is None:
         return
-    reachable = _reachable(tree)
     parents = _parent_arrays(tree)
+    reachable = _rework(pdf, tree, parents)
+    keys = []
     for page in pdf.pages:
         key = page.obj.get("/StructParents")
+        keys += [int(annotation.StructParent) for annotation in page.obj.get("/Annots", ())
+                 if "/StructParent" in annotation]
         array = parents.get(int(key)) if key is not None else None
         if not isinstance(array, pikepdf.Array):
             continue
+        keys.append(int(key))
         orphans = {mcid for mcid, element in enumerate(array)
                    if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable}
         if orphans:
             _artifacts(pdf, page, orphans)
             for mcid in orphans:
                 array[mcid] = pikepdf.Object.parse(b"null")
-    _fix_lists(pdf, tree, parents)
-    keys = [int(page.obj.StructParents) for page in pdf.pages if "/StructParents" in page.obj]
-    keys += [int(annotation.StructParent) for page in pdf.pages for annotation in page.obj.get("/Annots", ())
-             if "/StructParent" in annotation]
     tree.ParentTreeNextKey = max(keys, default=-1) + 1
     pdf.Root.Lang = pikepdf.String(LANG)
     with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:  # (no date written)
@@ -120,43 +109,76 @@ def _artifacts(pdf: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int]) -> None:
     page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(instructions))
 
 
-def _fix_lists(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary, parents: dict[int, pikepdf.Object]) -> None:
-    """LI > LBody > P for a list item holding other things than Lbl and LBody; a Div grouping a term (LI >
-    LBody) and its description (LI > LBody) in a list becomes LI > Lbl, LBody."""
+def _rework(pdf: pikepdf.Pdf, tree: pikepdf.Dictionary, parents: dict[int, pikepdf.Object]) -> set[tuple[int, int]]:
+    """One walk of the tree, from its root: the lists made as PDF asks (`_list_item`, `_term_item`) and each Span
+    holding one marked content and nothing else (WeasyPrint makes one per run of text) replaced by that content
+    in its parent (the same tree to a reader, half the elements to copy and write). The elements reached."""
+    reached: set[tuple[int, int]] = set()
+    arrays: dict[tuple[int, int], pikepdf.Object] = {}  # page -> its ParentTree array
     stack = [kid for kid in _kids(tree) if _is_element(kid)]
     while stack:
         element = stack.pop()
-        kind = element.get("/S")
-        kids = _kids(element)
+        reached.add(element.objgen)
+        kind, kids = element.S, _kids(element)
+        changed = False
         if kind == "/L":
             for kid in kids:
                 if _is_element(kid) and kid.S == "/Div":
-                    items = _kids(kid)
-                    if len(items) == 2 and all(_is_element(item) and item.S == "/LI" and len(_kids(item)) == 1
-                                               and _is_element(_kids(item)[0]) and _kids(item)[0].S == "/LBody"
-                                               for item in items):
-                        label, body = (_kids(item)[0] for item in items)
-                        label.S = pikepdf.Name.Lbl
-                        kid.S = pikepdf.Name.LI
-                        kid.K = pikepdf.Array([label, body])
-                        label.P = body.P = kid
+                    _term_item(kid)
         elif kind == "/LI" and any(not _is_element(kid) or kid.S not in ("/Lbl", "/LBody") for kid in kids):
-            label = [kid for kid in kids if _is_element(kid) and kid.S == "/Lbl"]
-            rest = [kid for kid in kids if not (_is_element(kid) and kid.S == "/Lbl")]
-            body = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.LBody,
-                                                        P=element, K=pikepdf.Array(rest)))
-            if "/Pg" in element:
-                body.Pg = element.Pg
-            for kid in rest:
-                if _is_element(kid):
-                    kid.P = body
-                elif isinstance(kid, int) and "/Pg" in element:  # content of the item itself: now the body's
-                    key = pikepdf.Page(element.Pg).obj.get("/StructParents")
-                    if key is not None:
-                        parents[int(key)][int(kid)] = body
-            element.K = pikepdf.Array([*label, body])
-            kids = _kids(element)
-        stack += [kid for kid in kids if _is_element(kid)]
+            kids, changed = _list_item(pdf, element, kids, parents), True
+        for index, kid in enumerate(kids):
+            if not _is_element(kid):
+                continue
+            if kid.S == "/Span" and "/Pg" in kid and len(kid.keys()) <= 5 and "/A" not in kid:
+                content = _kids(kid)
+                if len(content) == 1 and isinstance(content[0], int) and not isinstance(content[0], bool):
+                    page = kid.Pg
+                    if page.objgen not in arrays:
+                        key = page.get("/StructParents")
+                        arrays[page.objgen] = parents.get(int(key)) if key is not None else None
+                    array, mcid = arrays[page.objgen], int(content[0])
+                    if isinstance(array, pikepdf.Array) and mcid < len(array):
+                        same_page = "/Pg" in element and element.Pg.objgen == page.objgen
+                        kids[index] = mcid if same_page else pikepdf.Dictionary(
+                            Type=pikepdf.Name.MCR, Pg=page, MCID=mcid)
+                        array[mcid] = element
+                        changed = True
+                        continue
+            stack.append(kid)
+        if changed:
+            element.K = pikepdf.Array(kids)
+    return reached
+
+
+def _term_item(div: pikepdf.Dictionary) -> None:
+    """A Div grouping a term (LI > LBody) and its description (LI > LBody) in a list: LI > Lbl, LBody."""
+    items = _kids(div)
+    if len(items) == 2 and all(_is_element(item) and item.S == "/LI" and len(_kids(item)) == 1
+                               and _is_element(_kids(item)[0]) and _kids(item)[0].S == "/LBody" for item in items):
+        label, body = (_kids(item)[0] for item in items)
+        label.S = pikepdf.Name.Lbl
+        div.S = pikepdf.Name.LI
+        div.K = pikepdf.Array([label, body])
+        label.P = body.P = div
+
+
+def _list_item(pdf: pikepdf.Pdf, item: pikepdf.Dictionary, kids: list, parents: dict[int, pikepdf.Object]) -> list:
+    """A list item holding other things than Lbl and LBody: those in one LBody (LI > Lbl, LBody > P…)."""
+    label = [kid for kid in kids if _is_element(kid) and kid.S == "/Lbl"]
+    rest = [kid for kid in kids if not (_is_element(kid) and kid.S == "/Lbl")]
+    body = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructElem, S=pikepdf.Name.LBody, P=item,
+                                                K=pikepdf.Array(rest)))
+    if "/Pg" in item:
+        body.Pg = item.Pg
+    for kid in rest:
+        if _is_element(kid):
+            kid.P = body
+        elif isinstance(kid, int) and "/Pg" in item:  # content of the item itself: now the body's
+            key = item.Pg.get("/StructParents")
+            if key is not None:
+                parents[int(key)][int(kid)] = body
+    return [*label, body]
 
 
 class StructureMerge:
