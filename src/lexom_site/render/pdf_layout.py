@@ -3,7 +3,8 @@
 `PdfRenderer.layout(template, **context)` renders the template with the
 context (and, for every PDF, the CGV and the document date) and lays it out
 on A4 pages. What a course sheet is made of (a course part and a CGV part)
-is sheets.py's business; this module lays out any PDF template.
+is sheets.py's business; this module lays out any PDF template, tagged for
+PDF/UA-1 (a structure tree, every content marked: pdf_tags.py).
 
 WeasyPrint only ever reads the project's own files (a restricted URL
 fetcher: no network, nothing outside the allowed folders), and anything it
