@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import REPO
+from click.testing import CliRunner
+from conftest import REPO, complete_site, course, write_tree
 from pdftags import check_tagged, outline
 from pdfwords import normalise
 from test_proposal import PROPOSAL, make, sales  # noqa: F401 (a fixture)
 
 from lexom_site.build.project import load_project
+from lexom_site.cli import main
 from lexom_site.inputs.markdown import plain_inline
 from lexom_site.render.pdf_join import Part, join_parts, page_count
 from lexom_site.render.sheets import NUMBER_FONT
@@ -150,6 +152,25 @@ def test_a_proposal_and_a_contract_are_tagged(sales: Path):  # noqa: F811
         assert found.headings and found.headings[0][0] == 1
         assert "Proposition commerciale" in found.info["/Title"] or "Contrat" in found.info["/Title"]
         assert (1, PROJECT.cgv.title) in _headings(found)
+
+
+def test_links_of_both_parts_keep_their_place_in_the_tree(site: Path):
+    """A course part with links (the contacts' addresses in the key facts and the practical information) joined to
+    the CGV part with its own: each link annotation's /StructParent still names its Link element."""
+    complete_site(site)
+    write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course()}")
+    result = CliRunner().invoke(main, ["build", "--root", str(site)])
+    assert result.exit_code == 0, result.output
+    data = (site / "public/pdf/ABC-DEF-1.pdf").read_bytes()
+    found = _tagged(data)
+    assert "/Link" in found.types
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        cgv_start = outline(data)[1][1]
+        links = [[int(a.StructParent) for a in page.get("/Annots", ())] for page in pdf.pages]
+        assert any(links[:cgv_start]) and any(links[cgv_start:]), links  # links in both parts
+        assert min(key for page in links[cgv_start:] for key in page) > max(key for page in links[:cgv_start]
+                                                                             for key in page)
+    assert check_tagged((site / "public/pdf/catalogue.pdf").read_bytes()).problems == []
 
 
 def test_parts_joined_many_times_keep_one_tree(real_build: Path):
