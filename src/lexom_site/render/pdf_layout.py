@@ -4,7 +4,7 @@
 context (and, for every PDF, the CGV and the document date) and lays it out
 on A4 pages. What a course sheet is made of (a course part and a CGV part)
 is sheets.py's business; this module lays out any PDF template, tagged for
-PDF/UA-1 (a structure tree, every content marked: pdf_tags.py).
+PDF/UA-1 (a structure tree, every content marked: pdf_finisher.py).
 
 WeasyPrint only ever reads the project's own files (a restricted URL
 fetcher: no network, nothing outside the allowed folders), and anything it
@@ -36,7 +36,7 @@ from ..inputs.config import SiteConfig
 from ..paths import ASSETS_DIR
 from ..legal.cgv import Cgv
 from .pdf_join import Part, last_page_lines
-from .pdf_tags import tagged
+from .pdf_finisher import finish_tagged
 from .templates import make_environment, render_template
 
 
@@ -97,7 +97,7 @@ def document_date(cgv: Cgv) -> str:
     return cgv.effective_date.isoformat()
 
 
-PDF_VARIANT = "pdf/ua-1"  # tagged: a structure tree, every content marked, title shown (pdf_tags.py finishes it)
+PDF_VARIANT = "pdf/ua-1"  # tagged: a structure tree, every content marked, title shown (made whole: pdf_finisher.py)
 FIT_LINES = 6  # a last page holding this many lines or fewer is a page nearly empty
 
 
@@ -123,7 +123,7 @@ class PdfRenderer:
                                                   compact=True), template)
             if compact.pages < part.pages:
                 part = compact
-        return Part(tagged(part.pdf), part.pages)
+        return part
 
     def _pages(self, html: str, template: str) -> Part:
         """Lay out `html`; any WeasyPrint warning is an error."""
@@ -131,7 +131,7 @@ class PdfRenderer:
             document = HTML(string=html, base_url=self.config.root.as_uri() + "/", url_fetcher=self.fetcher)
             rendered = document.render(font_config=self.fonts)
             pdf = rendered.write_pdf(pdf_identifier=hashlib.sha256(html.encode()).digest()[:16],
-                                     pdf_variant=PDF_VARIANT)
+                                     pdf_variant=PDF_VARIANT, finisher=finish_tagged)
         if messages:
             # Course files cannot hold images or file links, so what WeasyPrint complains about comes from the
             # template or its stylesheets, or from this machine (a missing library: said as such)
