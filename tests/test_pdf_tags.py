@@ -23,6 +23,7 @@ from lexom_site.build.project import load_project
 from lexom_site.cli import main
 from lexom_site.inputs.markdown import plain_inline
 from lexom_site.render.pdf_join import Part, join_parts, page_count
+from lexom_site.render.typography import typeset
 from lexom_site.render.sheets import NUMBER_FONT
 
 PROJECT = load_project(REPO)
@@ -91,7 +92,7 @@ def test_a_sheet_has_bookmarks_metadata_and_shows_its_title(real_build: Path, re
     data = (real_build / "pdf" / f"{ref}.pdf").read_bytes()
     course = COURSES[ref]
     marks = outline(data)
-    assert [title for title, _, _ in marks] == [course.title, "Conditions générales de vente"]
+    assert [title for title, _, _ in marks] == [typeset(course.title), "Conditions générales de vente"]  # (as printed)
     (_, first, sections), (_, cgv_page, clauses) = marks
     assert first == 0
     assert [title for title, _, _ in sections][:2] == ["Objectifs de la formation", "Programme de la formation"]
