@@ -195,8 +195,9 @@ class Live:
         if update.problems:
             self.report(list(update.problems))
         elif update.pages:
-            self.echo(_("Shown in {seconds} s: {pages}; the PDFs and the search index follow.").format(
-                seconds=f"{seconds:.2f}", pages=", ".join(sorted(update.pages))))
+            shown = (_("Shown in {seconds} s: {pages}; the PDFs and the search index follow.") if self.pdf else
+                     _("Shown in {seconds} s: {pages}; the search index follows."))
+            self.echo(shown.format(seconds=f"{seconds:.2f}", pages=", ".join(sorted(update.pages))))
 
     def _pending(self, epoch: int, *, pages: bool = False, pdf: bool = True) -> None:
         with self.state.lock:
@@ -204,7 +205,7 @@ class Live:
 
     def _pending_locked(self, epoch: int, *, pages: bool = False, pdf: bool = True) -> None:
         for what in ("pages",) * pages + ("pdf",) * (pdf and self.pdf) + ("search",):
-            self.state.pending.setdefault(what, epoch)
+            self.state.pending[what] = epoch  # (the latest change: a build started before it does not do it)
 
     def request_build(self) -> None:
         with self.requested:

@@ -35,7 +35,7 @@ from ..inputs.catalogue import Catalogue, make_catalogue, read_course
 from ..inputs.completeness import completeness_problems
 from ..inputs.config import SiteConfig
 from ..inputs.course import Course
-from ..inputs.source import Reader, source_reader
+from ..inputs.source import Reader, read_source
 from ..legal.lint import Linter, LintFile
 from ..paths import ignored, locations
 from ..render.html import Page, course_page, render_page
@@ -77,7 +77,7 @@ class Preview:
     facts: Any = None  # what the home page says of the printed catalogue
     linter: Linter | None = None
     env: Any = None
-    reader: Reader = field(default_factory=source_reader)
+    reader: Reader = read_source  # (not source_reader's: it remembers every file it read)
 
     @classmethod
     def load(cls, root: Path, out_dir: Path, listings: tuple[TemplatePage, ...], *, pdf: bool,
