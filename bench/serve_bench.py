@@ -20,7 +20,10 @@ is asked again every 10 ms):
   `page_s`, the page and its PDF being published together), the PDF served
   then being the new one (its SHA-256 changed);
 - whether the page first served linked the PDF (`pdf_link_while_pending`:
-  it must not while the PDF is being made again).
+  it must not while the PDF is being made again);
+- `page_busy_s` (BUSY_EDITS times, 5 by default): a course saved 0.3 s after
+  another course's page came, while that edit's build runs: from the second
+  file written to its page served.
 
 Prints one JSON line: cold_build_s, the medians and each run of page_s and
 pdf_s, and what the server said of its own timings (`seconds` in the status).
@@ -80,7 +83,7 @@ def idle(base: str, timeout: float = 600) -> dict:
     raise TimeoutError("the server never became idle")
 
 
-def run(n: int, edits: int, work: Path, code: str | None) -> dict:
+def run(n: int, edits: int, work: Path, code: str | None, busy: int = 0) -> dict:
     env = dict(os.environ, LEXOM_LANG="en")
     if code:
         env["PYTHONPATH"] = code
@@ -137,6 +140,32 @@ def run(n: int, edits: int, work: Path, code: str | None) -> dict:
             if "seconds" in now:
                 quick.append(now["seconds"].get("quick"))
             time.sleep(0.5)
+        busy_runs = []
+        for edit in range(busy):  # a second course saved 0.3 s after the first one's page came: during its build
+            first, second = (courses[(n // 3 + edit * 11 + k) % n] for k in (0, 1))
+            idle(base)
+            for k, course in enumerate((first, second)):
+                mark = f"Encore {edit}.{k} :"
+                version = status(base)["version"]
+                text = course.read_text(encoding="utf-8").replace("\n- ", f"\n- {mark} ", 1)
+                started = time.perf_counter()
+                course.write_text(text, encoding="utf-8")
+                while True:
+                    now = status(base, after=version)
+                    if now["version"] == version:
+                        time.sleep(0.01)
+                        continue
+                    version = now["version"]
+                    if mark in get(f"{base}/formations/{course.stem.lower()}/index.html").decode("utf-8"):
+                        break
+                if k == 1:
+                    busy_runs.append(round(time.perf_counter() - started, 3))
+                else:
+                    time.sleep(0.3)
+        if busy_runs:
+            result["page_busy_s"] = statistics.median(busy_runs)
+            result["page_busy_runs_s"] = busy_runs
+        idle(base)
         result["page_s"] = statistics.median(page_runs)
         result["page_runs_s"] = page_runs
         result["pdf_s"] = statistics.median(pdf_runs)
@@ -155,10 +184,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--courses", type=int, default=1000)
     parser.add_argument("--edits", type=int, default=10)
+    parser.add_argument("--busy-edits", type=int, default=5,
+                        help="edits saved while the previous edit's build runs (0.3 s after its page came)")
     parser.add_argument("--code", help="a folder holding another copy of the lexom_site package (PYTHONPATH)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lexom-serve-bench-") as work:
-        print(json.dumps(run(args.courses, args.edits, Path(work), args.code), ensure_ascii=False), flush=True)
+        print(json.dumps(run(args.courses, args.edits, Path(work), args.code, args.busy_edits), ensure_ascii=False),
+              flush=True)
 
 
 if __name__ == "__main__":
