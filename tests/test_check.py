@@ -28,14 +28,14 @@ CGV_WARNINGS = 4  # lines: two warnings and their hints
 def test_real_content_is_valid():
     code, lines = check(REPO)
     assert code == 0
-    assert lines[CGV_WARNINGS:] == ["OK: 2 course(s) and the CGV are valid."]
+    assert lines[CGV_WARNINGS:] == ["OK: 2 courses and the CGV are valid."]
     assert all(": warning: " in line for line in lines[:CGV_WARNINGS:2])
 
 
 def test_valid_course_passes(site):
     write_course(site, "ABC-DEF-1.md", course_text())
     code, lines = check(site)
-    assert (code, lines[CGV_WARNINGS:]) == (0, ["OK: 1 course(s) and the CGV are valid."])
+    assert (code, lines[CGV_WARNINGS:]) == (0, ["OK: 1 course and the CGV are valid."])
 
 
 def test_missing_required_field(site):
