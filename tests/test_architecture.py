@@ -11,9 +11,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "lexom_site"
 
 # What each part of the package may import (besides itself). The foundation
 # modules sit at the top of the package; cli.py (with console.py), clidoc.py,
-# serve.py and __main__.py are the commands, above everything.
+# serve.py (with live.py) and __main__.py are the commands, above everything.
 FOUNDATION = {"__init__", "diagnostics", "paths", "files", "spawn", "environment", "i18n"}
-COMMANDS = {"cli", "clidoc", "console", "serve", "__main__"}
+COMMANDS = {"cli", "clidoc", "console", "serve", "live", "__main__"}
 ALLOWED = {
     "foundation": set(),
     "inputs": {"foundation"},

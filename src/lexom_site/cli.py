@@ -372,7 +372,8 @@ def serve(root: Path, port: int, out: Path | None, no_pdf: bool) -> None:
         with interrupted_by(signal.SIGINT, signal.SIGTERM):
             run_server(root.resolve(), out_dir, port,
                        lambda: build_site(root, out_dir, pdf=not no_pdf, waiting=_waiting),
-                       echo=lambda text: click.echo(text, err=True), report=lambda d: report_problems(d))
+                       echo=lambda text: click.echo(text, err=True), report=lambda d: report_problems(d),
+                       pdf=not no_pdf)
     except BuildError as exc:  # an output folder the build refuses: nothing served
         report_problems(exc.diagnostics)
         sys.exit(1)

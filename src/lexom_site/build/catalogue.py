@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -72,8 +73,13 @@ def _details(entry: dict) -> dict:
 def published_facts(run: Run) -> CatalogueFacts:
     """The facts of the catalogue published by the last build, as the cache recorded them (the home page shows
     them until the new one is made, and is made again only if the new one changes what it says)."""
-    entry = run.cache.outputs.get(CATALOGUE_PDF)
-    if entry is None or not (run.out_dir / CATALOGUE_PDF).is_file():
+    return recorded_facts(run.cache.outputs, run.out_dir)
+
+
+def recorded_facts(outputs: dict[str, dict], out_dir: Path) -> CatalogueFacts:
+    """The facts of the printed catalogue published in `out_dir`, from the cache's record of its outputs."""
+    entry = outputs.get(CATALOGUE_PDF)
+    if entry is None or not (out_dir / CATALOGUE_PDF).is_file():
         return CatalogueFacts(CATALOGUE_PDF)
     pages, stat = _details(entry).get("pages"), entry.get("stat")
     return CatalogueFacts(CATALOGUE_PDF, pages if isinstance(pages, int) else None,

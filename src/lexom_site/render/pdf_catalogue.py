@@ -11,7 +11,9 @@ for its number) is made a link to the course's first page and the number
 written in its box (bold, on the box's bottom edge, which the layout puts
 on the entry's baseline); « page X / Y » is stamped on every page but the
 cover and the back page; the bookmarks are written: the contents, each
-category and its courses, the CGV.
+category and its courses, the CGV and its sections. The parts' structure
+trees are merged as their pages are joined (pdf_tags.py): one tagged
+document, in the order of its pages.
 
 Joining 2,000 pages takes about a second: the document is walked once,
 each part opened once, and the objects added per page kept to the few
@@ -27,6 +29,7 @@ from pathlib import Path
 import pikepdf
 
 from .pdf_join import interrupt_after
+from .pdf_tags import LANG, StructureMerge
 from .stamp import PageNumbers, StampFont
 from .typography import typeset  # (the bookmarks read as the pages: French typography)
 
@@ -67,8 +70,10 @@ class CatalogueAssembly:
         self.waiting: dict[str, pikepdf.Pdf] = {}  # parts come before those before them
         self.pages: dict[str, int] = {}  # slot -> page count, once joined
         self.document = pikepdf.new()
+        self.structure = StructureMerge(self.document)  # (the parts' structure trees, joined with their pages)
         self.contents: int | None = None  # the contents' first page (0-based)
         self.version = "1.7"  # (the front's)
+        self.cgv_sections: list[tuple[str, int]] = []  # (title, page in the CGV part, 0-based)
 
     def missing(self) -> list[str]:
         return [slot for slot in self.order if slot not in self.pages and slot not in self.waiting]
@@ -81,12 +86,18 @@ class CatalogueAssembly:
             while len(self.pages) < len(self.order) and self.order[len(self.pages)] in self.waiting:
                 next_slot = self.order[len(self.pages)]
                 part = self.waiting.pop(next_slot)
+                if next_slot == CGV:  # its sections, bookmarked under the CGV's
+                    self.cgv_sections = _top_bookmarks_below(part)
                 if next_slot == FRONT:
                     self.contents = _bookmark_page(part, CONTENTS_TITLE)
                     if "/Info" in part.trailer:  # the front's metadata: the catalogue's title, author, dates
                         self.document.trailer.Info = self.document.copy_foreign(part.trailer.Info)
+                    if "/Metadata" in part.Root:  # (its XMP says the same, and the language)
+                        self.document.Root.Metadata = self.document.copy_foreign(part.Root.Metadata)
+                    self.document.Root.Lang = pikepdf.String(LANG)
+                    self.document.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
                     self.version = part.pdf_version
-                self.document.pages.extend(part.pages)
+                self.structure.join(part)
                 self.pages[next_slot] = len(part.pages)
 
     def finish(self, fonts: Fonts, identifier: bytes) -> Assembled:
@@ -101,8 +112,8 @@ class CatalogueAssembly:
                 page += self.pages[slot]
             pages = list(document.pages)  # (indexing document.pages walks the page tree each time)
             _link_contents(document, pages[: self.pages[FRONT]], pages, first_page, fonts.contents)
-            _write_outline(document, pages, self.contents, self.categories, first_page)
-            document.Root.Lang = pikepdf.String("fr")
+            _write_outline(document, pages, self.contents, self.categories, first_page, self.cgv_sections)
+            self.structure.finish()
             document.Root.PageMode = pikepdf.Name.UseOutlines
             stamper = PageNumbers(document, fonts.footer)
             for number, page_ in enumerate(pages[1:-1], start=2):  # not on the cover, nor on the back page
@@ -142,15 +153,18 @@ def _link_contents(document: pikepdf.Pdf, front: list[pikepdf.Page], pages: list
 
 
 def _write_outline(document: pikepdf.Pdf, pages: list[pikepdf.Page], contents: int | None,
-                   categories: list[tuple[str, list[tuple[str, str]]]], first_page: dict[str, int]) -> None:
-    """Bookmarks: the contents, each category with its courses, the CGV (the front's own are replaced)."""
+                   categories: list[tuple[str, list[tuple[str, str]]]], first_page: dict[str, int],
+                   cgv_sections: list[tuple[str, int]] = ()) -> None:
+    """Bookmarks: the contents, each category with its courses, the CGV with its sections (the front's own are
+    replaced)."""
     tree: list[tuple[str, int, list[tuple[str, int, list]]]] = []
     if contents is not None:
         tree.append((CONTENTS_TITLE, contents, []))
     for category, courses in categories:
         tree.append((category, first_page[courses[0][0]],
                      [(f"{typeset(title)} ({ref})", first_page[ref], []) for ref, title in courses]))
-    tree.append(("Conditions générales de vente", first_page[CGV], []))
+    tree.append(("Conditions générales de vente", first_page[CGV],
+                 [(title, first_page[CGV] + page, []) for title, page in cgv_sections]))
     root = document.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
     root.Count = _outline_level(document, root, tree, pages)
     document.Root.Outlines = root
@@ -183,3 +197,13 @@ def _bookmark_page(document: pikepdf.Pdf, title: str) -> int | None:
             if item.title == title and isinstance(destination, pikepdf.Array) and len(destination):
                 return pikepdf.Page(destination[0]).index
     return None
+
+
+def _top_bookmarks_below(document: pikepdf.Pdf) -> list[tuple[str, int]]:
+    """(title, page 0-based) of the bookmarks under the document's first one (WeasyPrint's: the CGV's sections,
+    under its title)."""
+    with document.open_outline() as outline:
+        if not outline.root:
+            return []
+        return [(item.title, pikepdf.Page(item.destination[0]).index) for item in outline.root[0].children
+                if isinstance(item.destination, pikepdf.Array) and len(item.destination)]

@@ -21,6 +21,8 @@ from typing import Iterator
 import pikepdf
 import pypdfium2 as pdfium
 
+from .pdf_outline import append_outline, retitle
+from .pdf_tags import StructureMerge
 from .stamp import PageNumbers, save
 
 
@@ -51,13 +53,21 @@ def interrupt_after() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
-def join_parts(first: Part, *others: Part, numbers: Path | None = None) -> Part:
-    """One PDF: the pages of each part in order, the metadata of the first;
-    with `numbers` (the Lato font file), « page X / Y » on every page."""
+def join_parts(first: Part, *others: Part, numbers: Path | None = None,
+               titles: tuple[str | None, ...] = ()) -> Part:
+    """One PDF: the pages of each part in order, the metadata of the first, the structure trees of all (tagged
+    PDFs: pdf_tags.py) and their bookmarks one after the other (`titles`: a new title for each part's first
+    bookmark, None to keep it); with `numbers` (the Lato font file), « page X / Y » on every page."""
     with interrupt_after():
         document = pikepdf.open(io.BytesIO(first.pdf))
-        for part in others:
-            document.pages.extend(pikepdf.open(io.BytesIO(part.pdf)).pages)
+        structure = StructureMerge(document)
+        structure.join(document)
+        retitle(document, titles[0] if titles else None)
+        for index, part in enumerate(others, start=1):
+            source = pikepdf.open(io.BytesIO(part.pdf))
+            structure.join(source)
+            append_outline(document, source, titles[index] if index < len(titles) else None)
+        structure.finish()
         if numbers is not None:
             stamper = PageNumbers(document, numbers)
             total = len(document.pages)

@@ -3,7 +3,8 @@
 `PdfRenderer.layout(template, **context)` renders the template with the
 context (and, for every PDF, the CGV and the document date) and lays it out
 on A4 pages. What a course sheet is made of (a course part and a CGV part)
-is sheets.py's business; this module lays out any PDF template.
+is sheets.py's business; this module lays out any PDF template, tagged for
+PDF/UA-1 (a structure tree, every content marked: pdf_finisher.py).
 
 WeasyPrint only ever reads the project's own files (a restricted URL
 fetcher: no network, nothing outside the allowed folders), and anything it
@@ -36,6 +37,7 @@ from ..inputs.config import SiteConfig
 from ..paths import ASSETS_DIR
 from ..legal.cgv import Cgv
 from .pdf_join import Part, last_page_lines
+from .pdf_finisher import finish_tagged
 from .templates import make_environment, render_template
 
 
@@ -97,6 +99,7 @@ def document_date(cgv: Cgv) -> str:
     return cgv.effective_date.isoformat()
 
 
+PDF_VARIANT = "pdf/ua-1"  # tagged: a structure tree, every content marked, title shown (made whole: pdf_finisher.py)
 FIT_LINES = 6  # a last page holding this many lines or fewer is a page nearly empty
 
 
@@ -121,7 +124,7 @@ class PdfRenderer:
             compact = self._pages(render_template(self.env, self.config, template, **self.shared, **context,
                                                   compact=True), template)
             if compact.pages < part.pages:
-                return compact
+                part = compact
         return part
 
     def _pages(self, html: str, template: str) -> Part:
@@ -129,7 +132,8 @@ class PdfRenderer:
         with weasyprint_messages() as messages:
             document = HTML(string=html, base_url=self.config.root.as_uri() + "/", url_fetcher=self.fetcher)
             rendered = document.render(font_config=self.fonts)
-            pdf = rendered.write_pdf(pdf_identifier=hashlib.sha256(html.encode()).digest()[:16])
+            pdf = rendered.write_pdf(pdf_identifier=hashlib.sha256(html.encode()).digest()[:16],
+                                     pdf_variant=PDF_VARIANT, finisher=finish_tagged)
         if messages:
             # Course files cannot hold images or file links, so what WeasyPrint complains about comes from the
             # template or its stylesheets, or from this machine (a missing library: said as such)

@@ -19,6 +19,7 @@ from .pdf_pool import Layout, PdfPool
 SHEET_TEMPLATE = "pdf/sheet.html"
 CGV_TEMPLATE = "pdf/cgv.html"
 NUMBER_FONT = "fonts/Lato-Regular.ttf"  # the font of the page numbers, in the assets
+CGV_BOOKMARK = "Conditions générales de vente"  # the CGV part's first bookmark in a sheet (its sections below)
 
 
 def course_part(course: Any) -> Layout:
@@ -32,8 +33,9 @@ def cgv_part() -> Layout:
 
 
 def assemble_sheet(course: Part, cgv: Part, assets: Path) -> Part:
-    """The sheet: the course part, then the CGV part, numbered over the whole."""
-    return join_parts(course, cgv, numbers=assets / NUMBER_FONT)
+    """The sheet: the course part, then the CGV part, numbered over the whole; its structure tree and
+    bookmarks the course's then the CGV's."""
+    return join_parts(course, cgv, numbers=assets / NUMBER_FONT, titles=(None, CGV_BOOKMARK))
 
 
 def render_sheets(pool: PdfPool, courses: Iterable[Any], assets: Path, *, cgv: Part | None = None,

@@ -31,6 +31,9 @@ FONT_SIZE = 8.0
 RIGHT_EDGE = 544.318  # pt: A4 width less the 18 mm right margin, where WeasyPrint ends the bottom-right box's text
 BASELINE = 41.75  # pt from the bottom: the baseline of the footer line (20 mm margin, 3 mm padding)
 COLOUR = (74 / 255, 85 / 255, 102 / 255)  # --muted of pdf.css
+# Tagged PDFs (pdf_tags.py): what is stamped is not of the document's structure, but pagination, as the running
+# header and footer laid out
+PAGINATION = "/Artifact <</Type /Pagination /Subtype /Footer>>"
 
 
 @lru_cache(maxsize=4)
@@ -105,8 +108,9 @@ class StampFont:
         return sum(self.widths[self.gids[char]] for char in text) * size / 1000
 
     def write(self, page: pikepdf.Page, text: str, *, right: float, baseline: float, size: float,
-              colour: tuple[float, float, float]) -> None:
-        """Write `text` on `page`, ending at x = `right` (pt), on `baseline` (pt from the bottom)."""
+              colour: tuple[float, float, float], mark: str = PAGINATION) -> None:
+        """Write `text` on `page`, ending at x = `right` (pt), on `baseline` (pt from the bottom), in the
+        marked-content sequence `mark` (tag and properties: an artifact unless told)."""
         glyphs = "".join(f"{self.gids[char]:04X}" for char in text)
         x = right - self.width(text, size)
         resources = page.obj.get("/Resources")
@@ -123,8 +127,8 @@ class StampFont:
             restore = "Q "
         r, g, b = colour
         page.contents_add(pikepdf.Stream(self.pdf, (
-            f"\n{restore}q {r:.4f} {g:.4f} {b:.4f} rg BT {self.name} {size:g} Tf {x:.3f} {baseline:.3f} Td <{glyphs}> Tj "
-            "ET Q\n").encode("ascii")))
+            f"\n{restore}{mark} BDC q {r:.4f} {g:.4f} {b:.4f} rg BT {self.name} {size:g} Tf {x:.3f} {baseline:.3f} Td "
+            f"<{glyphs}> Tj ET Q EMC\n").encode("ascii")))
 
 
 class PageNumbers:
@@ -141,5 +145,5 @@ class PageNumbers:
 def save(pdf: pikepdf.Pdf) -> bytes:
     """The document's bytes, the same for the same document (its file identifier made from its content)."""
     out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, compress_streams=True)
+    pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
