@@ -54,6 +54,7 @@ def make_catalogue(repo: Path, dest: Path, n: int, seed: int = 1) -> Path:
     courses = dest / "content" / "courses"
     courses.mkdir(parents=True)
     sources = sorted((repo / "content" / "courses").glob("*.md"))
+    titles: set[str] = set()
     for index in range(n):
         text = sources[index % len(sources)].read_text(encoding="utf-8")
         front, body = text.split("\n---\n", 1)
@@ -63,6 +64,9 @@ def make_catalogue(repo: Path, dest: Path, n: int, seed: int = 1) -> Path:
         ref = f"{prefix}-{subcategory[:3].replace(' ', 'X')}-{index + 1}"
         ref = re.sub(r"[^A-Z0-9-]", "X", ref)
         title = f"{rng.choice(WORDS).capitalize()} {rng.choice(THEMES)} et {rng.choice(THEMES)} — niveau {index % 4 + 1}"
+        if title in titles:  # (two courses may not share a title: `check` refuses it)
+            title += f" ({index + 1})"
+        titles.add(title)
         front = re.sub(r"(?m)^ref: .*$", f"ref: {ref}", front)
         front = re.sub(r"(?m)^title: .*$", f'title: "{title}"', front)
         front = re.sub(r"(?m)^category: .*$", f"category: {category}", front)

@@ -148,7 +148,7 @@ def test_serve_shows_the_edited_page_first_then_its_pdf_and_never_a_missing_pdf(
         # a broken file: its error in the browser and in the terminal, in French; the last good site still served
         version = status(base)["version"]
         course.write_text(course_text(title="title: Module : intro"), encoding="utf-8")
-        error = wait_for(lambda: (p := get(base + "/" + page_1)) and "n'a pas pu" in p and p)
+        error = wait_for(lambda: (p := get(base + "/" + page_1)) and "pas pu être reconstruit" in p and p)
         assert "content/courses/ABC-DEF-1.md:3:15" in error
         broken = status(base)
         assert broken["version"] > version and broken["ok"] is False

@@ -152,7 +152,7 @@ def test_the_cli_reference_page_is_current():
 def test_no_color_and_errors_on_stderr(site: Path):
     write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text(title='')}")
     result = subprocess.run([sys.executable, "-m", "lexom_site", "check", "--root", str(site)], capture_output=True,
-                            text=True, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin", "LEXOM_LANG": "en"})
+                            text=True, env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
     assert result.returncode == 1 and result.stdout == ""
     # (no LEXOM_LANG: French, the default)
     assert "\x1b[" not in result.stderr and result.stderr.rstrip().endswith("1 erreur trouvée ; rien n'a été écrit.")

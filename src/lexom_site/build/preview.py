@@ -94,7 +94,7 @@ class Preview:
                       linter=Linter(config, project.cgv), env=make_environment(config))
         preview.published(cache.outputs)
         if project.catalogue.courses:  # (compiles course.html and what it includes)
-            render_page(preview.env, config, course_page(project.catalogue.courses[0]))
+            render_page(preview.env, config, course_page(project.catalogue.courses[0], pdf=preview.pdf))
         preview._listing_pages(project.catalogue)
         return preview
 
@@ -147,7 +147,7 @@ class Preview:
             site |= {course_page_path(course)} | ({course_pdf_path(course)} if self.pdf else set())
         pages: dict[str, tuple[bytes, Any]] = {}
         for course in edited:
-            page = course_page(course)
+            page = course_page(course, pdf=self.pdf)
             pages[page.path] = (render_page(self.env, config, page).data, page)
         pages.update(self._listing_pages(catalogue))
         problems = self._broken_links(pages, site)
@@ -179,7 +179,7 @@ class Preview:
         config = self.config
         found = {path: page_links(path, data.decode("utf-8", errors="replace"), config.base_url)
                  for path, (data, _) in pages.items()}
-        broken = find_broken_links(found, site, absent_on_purpose=lambda path: not self.pdf and path.startswith("pdf/"))
+        broken = find_broken_links(found, site)  # (no PDF linked when there is none: course_page(pdf=...))
 
         def blame(item: BrokenLink) -> tuple[str, int, int]:
             page = pages[item.page][1]
