@@ -11,6 +11,8 @@ import sys
 
 from babel.messages.mofile import write_mo
 
+from conftest import REPO
+
 from lexom_site.i18n import DOMAIN, LOCALE_DIR, compiled_catalog, marked_messages
 
 
@@ -61,3 +63,18 @@ def test_french_is_the_default_and_english_is_asked_for():
                              env={**env, "LEXOM_LANG": "en"}).stdout
     assert english == "Interrupted: nothing was written; the previous output is unchanged.\n"
     assert french == "Interrompu : rien n'a été écrit ; le site précédent est inchangé.\n"
+
+
+def test_numbers_are_written_the_french_way_in_french(monkeypatch, tmp_path):
+    from lexom_site.i18n import number
+    monkeypatch.setenv("LEXOM_LANG", "fr")
+    assert (number(0.42), number(3312, 2), number(1234567.5, 2)) == ("0,4", "3\u202f312,00", "1\u202f234\u202f567,50")
+    monkeypatch.setenv("LEXOM_LANG", "en")
+    assert (number(0.42), number(3312, 2)) == ("0.4", "3,312.00")
+    # as an editor reads a build's summary
+    env = {k: v for k, v in os.environ.items() if k not in ("LEXOM_LANG", "LANGUAGE")}
+    done = subprocess.run([sys.executable, "-m", "lexom_site", "build", "--no-pdf", "--root", str(REPO), "--out",
+                           str(tmp_path / "public"), "--cache-dir", str(tmp_path / "cache")],
+                          capture_output=True, text=True, env=env)
+    assert re.fullmatch(r"\d+ page\(s\) et 0 fiche\(s\) PDF construite\(s\) dans \S+ \(0 fichier\(s\) inchangé\(s\)\) "
+                        r"en \d+,\d s\.\n", done.stderr), done.stderr

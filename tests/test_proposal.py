@@ -76,7 +76,7 @@ def test_a_proposal_holds_every_mention_of_the_cgv_and_of_a_training_agreement(s
     result, _ = make(sales, PROPOSAL)
     assert result.exit_code == 0, result.stderr
     pdf = sales / "proposals/2026-042.pdf"
-    assert result.stderr.strip() == "Proposal 2026-042: wrote proposals/2026-042.pdf (10 pages, total 3096.00 € incl. " \
+    assert result.stderr.strip() == "Proposal 2026-042: wrote proposals/2026-042.pdf (10 pages, total 3,096.00 € incl. " \
                                     "VAT)." or "wrote" in result.stderr
     pages = read(pdf)
     annex = next(i for i, text in enumerate(pages) if "annexe 1 — programme de la formation" in text.lower())

@@ -17,7 +17,7 @@ import click
 
 from .console import detail, guarded, info, interrupted_by, report_problems, say, verbosity
 from .diagnostics import BuildError, Refused
-from .i18n import LANGUAGES, _, ngettext, set_language
+from .i18n import LANGUAGES, _, ngettext, number, set_language
 
 # The stages are imported by the commands that use them: `lexom-site build`
 # with nothing to do answers before the heavy libraries are even loaded.
@@ -150,7 +150,7 @@ def build(root: Path, out: Path | None, no_pdf: bool, jobs: int | None, cache_di
             bar.__exit__(None, None, None)
         report_problems(exc.diagnostics)
         sys.exit(1)
-    seconds = f"{report.seconds:.1f}"
+    seconds = number(report.seconds)
     if shard is not None:
         info(_("Made {pdfs} PDF sheet(s) of part {k}/{n} into the cache ({reused} already there) in {seconds} s.")
              .format(pdfs=report.pdfs, k=shard[0], n=shard[1], reused=report.reused, seconds=seconds))
@@ -321,7 +321,7 @@ def proposal(root: Path, file: Path, out: Path | None, contract: bool) -> None:
     made_kind = (_("Contract {number}: wrote {file} ({pages} pages, total {total} € incl. VAT).") if contract else
                  _("Proposal {number}: wrote {file} ({pages} pages, total {total} € incl. VAT)."))
     info(made_kind.format(number=made.proposal.number, file=made.shown, pages=made.pages,
-                          total=made.proposal.total_ttc))
+                          total=number(made.proposal.total_ttc, 2)))
 
 
 @main.command(help=_("Check that this machine has everything needed to build the site.\n\nPython, the PDF "

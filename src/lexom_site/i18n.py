@@ -90,6 +90,15 @@ def french(message: str) -> str:
     return _current["fr"].gettext(message)
 
 
+def number(value: float | int | object, places: int = 1) -> str:
+    """A number written in the language in use: « 0,4 » and « 3 312,00 » in French (a comma for the decimals,
+    a narrow no-break space between thousands), « 0.4 » and « 3,312.00 » in English."""
+    text = f"{float(value):,.{places}f}"  # (Decimal amounts too: two places are all they have)
+    if language() == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
 def N_(message: str) -> str:
     """Marks a constant for translation; `_()` translates it where it is used."""
     return message

@@ -28,7 +28,7 @@ from .build.cache import BuildCache
 from .build.pages import TemplatePage
 from .build.preview import Preview, Update, course_file_name
 from .diagnostics import BuildError, Diagnostic
-from .i18n import _
+from .i18n import _, number
 from .paths import locations
 
 BUILD_DELAY = 0.15  # s after the last change before the whole build starts: the page reloads first
@@ -197,7 +197,7 @@ class Live:
         elif update.pages:
             shown = (_("Shown in {seconds} s: {pages}; the PDFs and the search index follow.") if self.pdf else
                      _("Shown in {seconds} s: {pages}; the search index follows."))
-            self.echo(shown.format(seconds=f"{seconds:.2f}", pages=", ".join(sorted(update.pages))))
+            self.echo(shown.format(seconds=number(seconds, 2), pages=", ".join(sorted(update.pages))))
 
     def _pending(self, epoch: int, *, pages: bool = False, pdf: bool = True) -> None:
         with self.state.lock:

@@ -37,7 +37,7 @@ from typing import Callable
 
 from .build.staging import check_output_dir
 from .diagnostics import BuildError, Diagnostic
-from .i18n import _, language
+from .i18n import _, language, number
 from .paths import CONFIG_FILE, INPUT_DIRS, ignored
 from .live import Live, LiveState, mark_pdf_links
 
@@ -208,7 +208,7 @@ def serve(root: Path, out_dir: Path, port: int, rebuild: Callable[[], None],
         elif failure:
             echo(f"lexom-site: {failure}")
         else:
-            echo(_("Rebuilt in {seconds} s.").format(seconds=f"{time.perf_counter() - started:.1f}"))
+            echo(_("Rebuilt in {seconds} s.").format(seconds=number(time.perf_counter() - started)))
 
     check_output_dir(out_dir, root)  # a folder the build would refuse is not served either
     build_now()
