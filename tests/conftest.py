@@ -167,3 +167,20 @@ def course(ref: str = "ABC-DEF-1", extra: str = FULL_COURSE, body: str = TWO_DAY
     """A two-day course with every sales and Qualiopi fact (`extra`)."""
     text = course_text(ref, duration_days="duration_days: 2", body=body, **overrides)
     return text.replace("\nupdated: 2026-11-23\n", f"\nupdated: 2026-11-23\n{extra}\n" if extra else "\nupdated: 2026-11-23\n")
+
+
+@pytest.fixture
+def english_afterwards():
+    """For tests that run commands with `--lang fr`, which makes the whole process speak French: the tests after
+    them speak English again (click keeps each command's --help option, its words included, once made: made
+    again in English)."""
+    from lexom_site.cli import main
+    from lexom_site.i18n import set_language
+
+    yield
+    set_language("en")
+    commands = [main]
+    while commands:
+        command = commands.pop()
+        command._help_option = None
+        commands += getattr(command, "commands", {}).values()

@@ -14,22 +14,11 @@ from click.testing import CliRunner
 from conftest import course_text, write_tree
 
 from lexom_site.cli import main
-from lexom_site.i18n import set_language
 
 HEADER = 4  # lines of the two warnings (and hints) the canonical CGV gets (tests/test_check.py)
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    """`--lang fr` makes the whole process speak French: the tests after these speak English again (click keeps
-    the --help option it made, in the language of that time, on each command: made again in English)."""
-    yield
-    set_language("en")
-    commands = [main]
-    while commands:
-        command = commands.pop()
-        command._help_option = None
-        commands += getattr(command, "commands", {}).values()
+pytestmark = pytest.mark.usefixtures("english_afterwards")  # (conftest.py)
 
 
 def check(site: Path, lang: str = "fr") -> list[str]:

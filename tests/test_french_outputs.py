@@ -29,17 +29,7 @@ from lexom_site.serve import LiveState, error_page
 LEGACY_COPY = LEGACY / "003_2e14f2fc2025789b.txt"
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    """`--lang fr` switches this process to French: the tests after these ones read English again (click keeps
-    each command's --help option, its words included, once made: made again in English)."""
-    yield
-    set_language("en")
-    commands = [main]
-    while commands:
-        command = commands.pop()
-        command._help_option = None
-        commands += getattr(command, "commands", {}).values()
+pytestmark = pytest.mark.usefixtures("english_afterwards")  # (conftest.py)
 
 
 def invoke(*args: str):
