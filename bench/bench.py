@@ -18,7 +18,7 @@ catalogue_alone_s (the catalogue made again with every course part in the
 cache: its front and back laid out, everything joined; the most it adds to a
 build) and catalogue_share_of_cold_build (that / full_build_s), peak_rss_mb
 (the whole build: main process and workers, summed), naive_s_per_sheet (one
-WeasyPrint document per sheet, course and CGV together, serial, measured on
+WeasyPrint document per sheet, course and CGV together, tagged, serial, measured on
 a sample spread over the catalogue, in the same run) and speedup_vs_naive
 (N naive sheets' time / the full cold build's time). Targets and results:
 docs/performance.md.
@@ -103,11 +103,12 @@ def mtimes(folder: Path) -> dict[str, int]:
 
 
 def naive_seconds_per_sheet(root: Path, sample: int) -> float:
-    """The approach this build replaces: course and CGV laid out as one document per sheet, serially."""
+    """The approach this build replaces: course and CGV laid out as one document per sheet, serially, tagged for
+    PDF/UA-1 as the build's sheets are (the same document, made the naive way)."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from lexom_site.render.pdf_layout import ProjectFetcher, document_date
+    from lexom_site.render.pdf_layout import PDF_VARIANT, ProjectFetcher, document_date, finish_tagged
     from lexom_site.render.templates import make_environment, render_template
 
     project = load_project(root, jobs=1)
@@ -124,7 +125,7 @@ def naive_seconds_per_sheet(root: Path, sample: int) -> float:
                                document_date=document_date(cgv), cgv_pages=0)
         html = html.replace("</body>", cgv_section + "\n</body>")
         HTML(string=html, base_url=config.root.as_uri() + "/", url_fetcher=fetcher).write_pdf(
-            font_config=FontConfiguration())
+            font_config=FontConfiguration(), pdf_variant=PDF_VARIANT, finisher=finish_tagged)  # (tagged, as the build's)
     return (time.perf_counter() - started) / len(courses)
 
 

@@ -230,3 +230,25 @@ def test_a_rebuild_knows_beforehand_how_few_sheets_it_may_make(project: Path):
     run_build(project)  # the early single worker gives way to the full pool when there is more to make
     assert {p.name for p in (project / "public/pdf").iterdir()} == {f"ABC-DEF-{n}.pdf" for n in (1, 2, 3, 4)} | {
         "catalogue.pdf"}
+
+
+def test_each_sheet_is_counted_and_reported_once_however_it_was_joined(project: Path, tmp_path: Path):
+    # the printed catalogue lays out the course parts of a build; their sheets are joined as the parts arrive
+    # (a cold build: while the others are laid out), then published by the sheets' own step: each counted and
+    # reported once, and the same bytes as a sheet made with no catalogue around it
+    progress: list[tuple[str, int, int]] = []
+    report = build(project, tmp_path / "cold", progress=lambda *step: progress.append(step),
+                   cache_dir=tmp_path / "cache")
+    assert (report.pdfs, report.reused) == (3, 0)
+    assert [step for step in progress if step[0] == "pdf"] == [("pdf", 1, 3), ("pdf", 2, 3), ("pdf", 3, 3)]
+    course = project / "content/courses/ABC-DEF-2.md"
+    course.write_text(course.read_text().replace("Suivre le projet", "Suivre et clore le projet"))
+    progress.clear()
+    report = build(project, tmp_path / "cold", progress=lambda *step: progress.append(step),
+                   cache_dir=tmp_path / "cache")
+    assert report.pdfs == 1 and [step for step in progress if step[0] == "pdf"] == [("pdf", 1, 1)]
+    alone = tmp_path / "alone"  # the sheet made with no catalogue around it: the same bytes
+    (project / "content/courses/ABC-DEF-1.md").unlink()
+    (project / "content/courses/ABC-DEF-3.md").unlink()
+    build(project, alone, cache_dir=tmp_path / "cache-alone")
+    assert (alone / "pdf/ABC-DEF-2.pdf").read_bytes() == (tmp_path / "cold/pdf/ABC-DEF-2.pdf").read_bytes()

@@ -28,6 +28,7 @@ from typing import Any
 from ..files import sha256
 from ..render.html import render_page
 from ..render.pdf_catalogue import BACK, CGV, FRONT, LINK, NUMBER, CatalogueAssembly, Fonts
+from ..render.pdf_join import Part, page_count
 from ..render.pdf_pool import Layout
 from ..render.sheets import NUMBER_FONT, cgv_part, course_part
 from ..render.templates import make_environment
@@ -35,7 +36,7 @@ from ..render.urls import CATALOGUE_PDF, HOME_PAGE
 from .context import Planned, Run
 from .keys import combine
 from .outputs import PDF, Keys, Layouts, OutputKind
-from .pdf_sheets import cgv_part_key, check_cgv_part, course_part_key
+from .pdf_sheets import SheetsAhead, cgv_part_key, check_cgv_part, course_part_key
 
 FRONT_TEMPLATE, BACK_TEMPLATE = "pdf/catalogue.html", "pdf/catalogue_back.html"
 CONTENTS_FONT = "fonts/Lato-Bold.ttf"  # the contents' page numbers, in the assets
@@ -122,12 +123,20 @@ class PrintedCatalogue(OutputKind):
         for slot in assembly.order:  # (an edit: most of the catalogue is joined while its course is laid out)
             if there[slot] is not None:
                 assembly.add(slot, there[slot])
+        # the sheets of the course parts laid out are joined as they come (a cold build: while the others are
+        # laid out), once the CGV part is verified word for word (then kept for the sheets)
+        ahead = SheetsAhead(run, {layout_of[c.ref].name: c for c in courses if c.ref in missing},
+                            None if there[CGV] is None else Part(there[CGV], page_count(there[CGV])))
+        for name, part in layouts.arrivals():
+            if CGV in missing and name == layout_of[CGV].name:
+                check_cgv_part(run, part)
+                ahead.cgv_verified(part)
+            else:
+                ahead.laid_out(name, part)
         made = layouts.wait()
         course_parts_missing = any(slot not in own for slot in missing)
         if course_parts_missing:  # the sheets will find every part in the cache: the workers' memory is freed
             run.pool.rest()
-        if CGV in missing:
-            check_cgv_part(run, made[layout_of[CGV].name])  # (verified word for word, then kept for the sheets)
         for slot in missing:
             there[slot] = made[layout_of[slot].name].pdf
             cache.put_pdf(keys_of[slot], there[slot])

@@ -97,6 +97,7 @@ class Run:
     details: dict[str, dict] = field(default_factory=dict)  # file -> what the cache keeps of it besides its key
     background: dict[Any, Any] = field(default_factory=dict)  # output kind -> what its `make` left running
     counts: dict[str, int] = field(default_factory=lambda: {"pages": 0, "pdfs": 0, "reused": 0})
+    sheets_ahead: set[str] = field(default_factory=set)  # keys of the sheets joined while the catalogue was made
 
     @property
     def cache(self) -> BuildCache:

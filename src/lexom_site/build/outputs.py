@@ -16,6 +16,7 @@ pipeline.OUTPUTS (see docs/architecture.md).
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from dataclasses import dataclass
@@ -106,8 +107,9 @@ def lay_out(run: Run, layouts: list[Layout]) -> dict[str, Part]:
 
 class Layouts:
     """PDFs being laid out by the build's worker pool while the caller works:
-    `wait()` gives each layout's PDF by its name, or raises BuildError with
-    every problem; `seconds`, then, is how long they took."""
+    `arrivals()` gives each PDF as soon as it is made, `wait()` each layout's
+    PDF by its name, or raises BuildError with every problem; `seconds`,
+    then, is how long they took."""
 
     def __init__(self, run: Run, layouts: list[Layout]):
         self.started, self.seconds = time.perf_counter(), 0.0
@@ -115,6 +117,7 @@ class Layouts:
         self.problems: list[Diagnostic] = []
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
+        self.arrived: queue.SimpleQueue[tuple[str, Part] | None] = queue.SimpleQueue()  # (None: all of them)
         if layouts:
             assert run.pool is not None, "PDFs are made only when the build makes PDFs (run.pdf)"
             run.pool.ensure(len(layouts))
@@ -128,9 +131,18 @@ class Layouts:
                     self.problems += result.diagnostics
                 else:
                     self.parts[name] = result
+                    self.arrived.put((name, result))
         except BaseException as exc:  # (a worker gone: raised by wait(), in the build's thread)
             self.error = exc
         self.seconds = time.perf_counter() - self.started
+        self.arrived.put(None)
+
+    def arrivals(self) -> Iterator[tuple[str, Part]]:
+        """(name, PDF) of each layout made, as it is made (once; those that failed are raised by `wait`)."""
+        if self.thread is None:
+            return
+        while (arrival := self.arrived.get()) is not None:
+            yield arrival
 
     def wait(self) -> dict[str, Part]:
         if self.thread is not None:

@@ -35,7 +35,7 @@ class StructureMerge:
         self.document = document
         self.root = document.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
         self.top = document.make_indirect(pikepdf.Dictionary(
-            Type=pikepdf.Name.StructElem, S=pikepdf.Name.Document, P=self.root, K=pikepdf.Array()))
+            S=pikepdf.Name.Document, P=self.root, K=pikepdf.Array()))  # (/Type /StructElem: optional)
         self.root.K = pikepdf.Array([self.top])
         self.nums: list[pikepdf.Object] = []  # key, value, key, value… in increasing keys
         self.next_key = 0
