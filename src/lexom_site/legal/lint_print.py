@@ -65,12 +65,16 @@ class PrintableRule(FileRule):
     def check(self, text: LintText) -> list[Finding]:
         if self.covered is None or text.file.text.isascii():
             return []
-        findings, lines_seen = [], set()
         body = text.file.text
+        missing = {char for char in set(body) if ord(char) >= 0x80 and ord(char) not in self.covered
+                   and ord(char) not in ALWAYS}
+        if not missing:  # (the characters of the text, each looked at once: most texts stop here)
+            return []
+        findings, lines_seen = [], set()
         for offset, char in enumerate(body):
-            code = ord(char)
-            if code < 0x80 or code in self.covered or code in ALWAYS:
+            if char not in missing:
                 continue
+            code = ord(char)
             line = body.count("\n", 0, offset)
             if line in lines_seen:  # (one per line: a pasted paragraph of Chinese is one mistake)
                 continue

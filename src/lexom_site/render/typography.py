@@ -51,9 +51,8 @@ _SP = "[ \\t\\n\\r\u00a0\u202f\u2009]"  # the spaces a source may have written
 _GAP = f"(?:{_SP}|{_TAG})*"  # spaces and inline tags
 _LETTER = r"[^\W\d_]"
 
-_MARKUP = re.compile(r"<!--.*?-->|<(script|style|textarea|title)\b[^>]*>.*?</\1\s*>|<!?/?[A-Za-z][^>]*>",
-                     re.S | re.I)
-_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+_MARKUP = re.compile(r"<!--.*?-->|<(script|style|textarea|title)\b[^>]*>.*?</\1\s*>"
+                     r"|<(?:!/?[A-Za-z]|(?P<end>/?)(?P<name>[A-Za-z][A-Za-z0-9-]*))[^>]*>", re.S | re.I)
 _INLINE = frozenset("a abbr b bdi bdo cite data dfn em i mark q s small span strong sub sup time u wbr".split())
 _CODE = frozenset(("code", "kbd", "samp", "var"))  # inline, never set: one opaque word
 _KEPT = frozenset(("pre", "svg", "math", "head"))  # blocks never set
@@ -125,6 +124,8 @@ def _body_start(document: str) -> int:
 
 def _takes_text(tag: str) -> bool:
     """Whether Pagefind reads this element's text as metadata (an attribute without 'key:value')."""
+    if "pagefind" not in tag.lower():  # (most tags: no need for the pattern)
+        return False
     for match in _PAGEFIND_TEXT.finditer(tag):
         value = match[1] if match[1] is not None else match[2]
         if any(part.strip() and ":" not in part and "[" not in part for part in value.split(",")):
@@ -141,23 +142,21 @@ def _pieces(document: str, start: int) -> Iterator[tuple[str, str]]:
         match = matches[index]
         if match.start() > position:
             yield "text", document[position:match.start()]
-        tag = match.group()
-        name = _TAG_NAME.match(tag)
-        end, index = match.end(), index + 1
-        lowered = name[2].lower() if name else ""
-        if name and not name[1] and not tag.endswith("/>") and (lowered in _CODE or lowered in _KEPT
-                                                                  or _takes_text(tag)):
+        name, end, index = match["name"], match.end(), index + 1
+        lowered = name.lower() if name else ""
+        if name and not match["end"] and (lowered in _CODE or lowered in _KEPT or _takes_text(match.group())) \
+                and not match.group().endswith("/>"):
             depth = 1  # the whole element, up to its end tag
             while index < len(matches) and depth:
-                inner = _TAG_NAME.match(matches[index].group())
-                if inner and inner[2].lower() == lowered:
-                    depth += -1 if inner[1] else 1
-                end, index = matches[index].end(), index + 1
+                inner = matches[index]
+                if inner["name"] and inner["name"].lower() == lowered:
+                    depth += -1 if inner["end"] else 1
+                end, index = inner.end(), index + 1
             yield ("opaque" if lowered in _CODE else "block"), document[match.start():end]
-        elif name and lowered in _INLINE:
-            yield "tag", tag
+        elif lowered in _INLINE:
+            yield "tag", match.group()
         else:
-            yield "block", tag
+            yield "block", match.group()
         position = end
     if position < len(document):
         yield "text", document[position:]
@@ -207,13 +206,17 @@ def _flat_of(slots: list[str], markers: list[tuple[str, str]]) -> Iterator[str]:
 def typeset_html(document: str) -> str:
     """`document` (HTML) with the text of its body set the French way; markup unchanged."""
     start = _body_start(document)
-    out, run = [document[:start]], []
+    out, run, worth = [document[:start]], [], False  # (worth: a text of the run has a character a rule sets)
     for kind, raw in _pieces(document, start):
         if kind == "block":
-            out.append(_typeset_run(run))
+            if worth:
+                out.append(_typeset_run(run))
+            else:  # (most runs of a page: spaces between tags, words without punctuation)
+                out.extend(piece for _, piece in run)
             out.append(raw)
-            run = []
+            run, worth = [], False
         else:
             run.append((kind, raw))
+            worth = worth or (kind == "text" and _WORTH.search(raw) is not None)
     out.append(_typeset_run(run))
     return "".join(out)
