@@ -79,6 +79,8 @@ COURSES: dict[str, str] = {
                                          "## Jour 1 - Après-midi\n\n### 2. Suivre\n\n- Budget\n"),
     "PRG-PATH-1": _course("PRG-PATH-1", body="## Jour 1 - Matin\n\n### 1. Cadrer\n\n- Voir [doc](../../etc/passwd)\n\n"
                                              "## Jour 1 - Après-midi\n\n### 2. Suivre\n\n- [doc](programme.pdf)\n"),
+    "PRG-DEF-1": _course("PRG-DEF-1", body="## Jour 1 - Matin\n\n### 1. Cadrer\n\n- Voir [le détail][d]\n\n"
+                                           "[d]: #prerequis\n\n## Jour 1 - Après-midi\n\n### 2. Suivre\n\n- Budget\n"),
     "PRG-IMAGE-1": _course("PRG-IMAGE-1", body="## Jour 1 - Matin\n\n### 1. Cadrer\n\n- ![image](photo.png)\n\n"
                                                "## Jour 1 - Après-midi\n\n### 2. Suivre\n\n- Budget\n"),
     # The file itself (written as text here; the bytes below)

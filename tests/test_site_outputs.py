@@ -51,6 +51,45 @@ def test_a_link_to_a_missing_heading_in_a_course_is_reported_at_its_line(site: P
     assert snapshot(site / "public") == before
 
 
+@pytest.mark.parametrize("written, shown", [
+    ("[voir]( #pre-requis )", "#pre-requis"),  # spaces inside the brackets
+    ('[voir](#pre-requis "Les prérequis")', "#pre-requis"),  # a title
+    ("[voir](<#pre-requis>)", "#pre-requis"),  # angle brackets
+    ("[voir](#pre\\-requis)", "#pre-requis"),  # a Markdown escape
+    ("[voir](#prérequis-détaillés)", "#prérequis-détaillés"),  # accents, which the page percent-encodes
+    ("[voir](  <#prérequis détaillés>  )", "#prérequis détaillés"),
+])
+def test_a_broken_link_is_reported_in_the_course_file_however_it_is_written(site: Path, written: str, shown: str):
+    body = BODY_WITH_ANCHOR.replace("[les pré-requis](#prerequis)", written)
+    write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text(body=body)}")
+    result = run("build", "--root", str(site), "--no-pdf")
+    assert result.exit_code == 1
+    lines = (site / "content/courses/ABC-DEF-1.md").read_text().splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if written in text)
+    target = written[written.index("(") + 1:].strip().lstrip("<")
+    column = lines[line - 1].index(target) + 1  # where the address starts
+    assert result.stderr.splitlines()[0].startswith(
+        f"content/courses/ABC-DEF-1.md:{line}:{column}: error: broken link '{shown}' in "
+        "public/formations/abc-def-1/index.html: the page has no element with id "), result.stderr
+    assert not (site / "public").exists()
+
+
+def test_a_link_definition_in_a_course_is_refused_at_its_line_not_lost(site: Path):
+    # CommonMark takes « [p]: #prerequis » out of the text, to be used by [voir][p]: in a course file the line
+    # vanished from the page and the sheet, and [voir][p] was printed as typed
+    body = BODY_WITH_ANCHOR.replace("[les pré-requis](#prerequis)", "[les pré-requis][p]\n\n  [p]: #prerequis\n")
+    write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text(body=body)}")
+    result = run("check", "--root", str(site))
+    assert result.exit_code == 1
+    line = next(n for n, text in enumerate((site / "content/courses/ABC-DEF-1.md").read_text().splitlines(), 1)
+                if "[p]: #prerequis" in text)
+    assert result.stderr.splitlines()[:2] == [
+        f"content/courses/ABC-DEF-1.md:{line}:3: error: « [p]: #prerequis » would not be shown: Markdown reads it "
+        "as a link definition, which course files do not use",
+        "  hint: write the address in the link itself: [text](#prerequis) or [text](https://…), and delete this "
+        "line"], result.stderr
+
+
 def test_a_broken_link_in_a_template_is_reported_once_at_its_line(site: Path):
     write_tree(site, f"-- content/courses/ABC-DEF-1.md --\n{course_text()}"
                      f"-- content/courses/ABC-DEF-2.md --\n{course_text('ABC-DEF-2')}")

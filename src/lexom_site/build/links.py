@@ -25,6 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..i18n import N_, _
 from ..diagnostics import Diagnostic
+from ..inputs.markdown import link_targets
 
 _HTML_ATTRIBUTE = re.compile(r"""\s(href|src|id|content)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 _SITEMAP_LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>")
@@ -172,7 +173,7 @@ def link_diagnostics(broken: list[BrokenLink], blame: Callable[[BrokenLink], tup
         pages = len({item.page for item in items})
         message = (_("broken link '{link}' in {page} and {others} other page(s): {problem}") if pages > 1 else
                    _("broken link '{link}' in {page}: {problem}"))
-        diagnostics.append(Diagnostic(path, line, col, message.format(link=first.link, page=f"{out_name}/{first.page}",
+        diagnostics.append(Diagnostic(path, line, col, message.format(link=unquote(first.link), page=f"{out_name}/{first.page}",
                                                                       others=pages - 1, problem=problem),
                                       hint=_("point the link to a page, file or heading the site has")))
     return diagnostics
@@ -193,8 +194,19 @@ def _find(path: Path, needles: list[str], link: str) -> tuple[int, int] | None:
 
 
 def locate_in_source(source: Path, link: str) -> tuple[int, int] | None:
-    """Line and column of the target of `[text](link)` or `<link>` in a Markdown source file, if it is there."""
-    return _find(source, [f"]({link}", f"<{link}>"], link)
+    """Line and column of the target of `[text](link)` or `<link>` in a Markdown source file, if it is there
+    (however it is written there: spaces or a title in the brackets, <angled>, accents or escapes that the page
+    writes percent-encoded)."""
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    wanted = unquote(html.unescape(link))
+    for number, line in enumerate(text.splitlines(), 1):
+        for target, column in link_targets(line):
+            if unquote(html.unescape(re.sub(r"\\(.)", r"\1", target))) == wanted:
+                return number, column
+    return None
 
 
 def locate_in_templates(templates: list[Path], link: str) -> tuple[Path, int, int] | None:

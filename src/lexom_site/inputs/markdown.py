@@ -111,6 +111,24 @@ def simple_block_tree(text: str) -> Block | None:
     return root
 
 
+_LEAVES = frozenset(("paragraph", "heading", "fence", "code_block", "hr", "html_block", "table"))
+
+
+def unshown_lines(text: str, tree: SyntaxTreeNode | Block) -> list[int]:
+    """The lines of `text` (0-based) that are not blank and that no block of its `tree` shows: CommonMark
+    takes a link definition (`[p]: #prerequis`) out of the text, wherever it stands, to be used by
+    `[voir][p]` in the same document."""
+    shown: set[int] = set()
+    stack = list(tree.children)
+    while stack:
+        node = stack.pop()
+        if node.map and (node.type in _LEAVES or (node.type == "list_item" and not node.children)):
+            shown.update(range(node.map[0], node.map[1]))
+        elif node.type != "inline":
+            stack.extend(node.children)
+    return [number for number, line in enumerate(text.split("\n")) if line.strip() and number not in shown]
+
+
 def inline_text(node: SyntaxTreeNode) -> str:
     """The Markdown source of a paragraph or heading (its inline child)."""
     return "".join(child.content for child in node.children if child.type == "inline").strip()
@@ -190,6 +208,16 @@ def link_problems(line: str, where: str = "") -> list[LinkProblem]:
     if "](" not in line and "<" not in line:
         return []
     return _link_problems(line, where or _("a course file"))
+
+
+def link_targets(line: str) -> list[tuple[str, int]]:
+    """The targets of the links and autolinks of one source line, as written, and their 1-based columns."""
+    found = []
+    for match in _LINK.finditer(line):
+        group = "angled" if match["angled"] is not None else "target"
+        found.append((match[group], match.start(group) + 1))
+    found += [(match["target"], match.start("target") + 1) for match in _AUTOLINK.finditer(line)]
+    return found
 
 
 def _link_problems(line: str, where: str) -> list[LinkProblem]:

@@ -18,7 +18,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from ..diagnostics import Diagnostic
 from ..i18n import N_, _
-from .markdown import block_tree, inline_text
+from .markdown import block_tree, inline_text, unshown_lines
 
 MORNING, AFTERNOON = "Matin", "Après-midi"
 
@@ -193,10 +193,18 @@ class _ProgrammeBuilder:
 
 def parse_programme(body: str, path: str, first_line: int) -> tuple[Programme | None, list[Diagnostic]]:
     builder = _ProgrammeBuilder(path, first_line)
-    for node in block_tree(body).children:
+    tree = block_tree(body)
+    for node in tree.children:
         builder.feed(node)
     builder.close_half()
     diagnostics = builder.diagnostics
+    lines = body.split("\n")
+    for number in unshown_lines(body, tree):  # (never a line lost without a word)
+        diagnostics.append(Diagnostic(path, first_line + number, len(lines[number]) - len(lines[number].lstrip()) + 1,
+                                      _("« {line} » would not be shown: Markdown reads it as a link definition, "
+                                        "which course files do not use").format(line=lines[number].strip()),
+                                      hint=_("write the address in the link itself: [text](#prerequis) or "
+                                             "[text](https://…), and delete this line")))
     programme = Programme(tuple(builder.intro), tuple(builder.half_days))
     diagnostics += _check_programme(programme, path, first_line)
     return (None if diagnostics else programme), diagnostics
