@@ -124,11 +124,12 @@ def make_small_project(root: Path) -> Path:
 
 
 def make_cgv_project(root: Path) -> Path:
-    """A project whose CGV has mistakes: an impossible date, a picture, a `file:` link."""
+    """A project whose CGV has mistakes: an impossible date, a picture, a `file:` link, a link definition."""
     make_small_project(root)
     cgv = root / "content" / "legal" / "cgv.md"
     text = cgv.read_text(encoding="utf-8").replace("effective_date: 2026-11-22", "effective_date: 2026-02-30")
     text = text.replace("\n## I. ", "\n![logo](logo.png) [conditions](file:///etc/passwd)\n\n## I. ", 1)
+    text = text.replace("\n## II. ", "\n[m]: https://www.cm2c.net\n\n## II. ", 1)
     cgv.write_text(text, encoding="utf-8")
     return root
 

@@ -895,6 +895,24 @@ def test_the_cgv_carries_no_picture_and_links_only_to_web_or_mail_addresses(site
             f"content/legal/cgv.md:{line}:94: error: image 'http://example.org/m.png' is not allowed in the CGV"], extra
 
 
+def test_a_link_definition_in_the_cgv_is_refused_at_its_line_not_dropped(site: Path):
+    """CommonMark takes « [m]: https://… » out of the text (to serve [médiateur][m]): a line of the CGV would have
+    vanished from the page and the sheets without a word."""
+    write_course(site, course_text())
+    cgv = site / "content/legal/cgv.md"
+    anchor = "En passant la commande d'une formation"
+    text = cgv.read_text(encoding="utf-8").replace(
+        anchor, "Voir le [médiateur][m].\n\n[m]: https://www.cm2c.net\n\n" + anchor, 1)
+    cgv.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("[m]: https://www.cm2c.net") + 1
+    done = CliRunner().invoke(main, ["check", "--root", str(site)])
+    assert done.exit_code == 1
+    assert done.stderr.splitlines()[:2] == [
+        f"content/legal/cgv.md:{line}:1: error: « [m]: https://www.cm2c.net » would not be shown: Markdown reads "
+        "it as a link definition, which the CGV do not use",
+        "  hint: write the address in the link itself: [text](https://…), and delete this line"], done.stderr
+
+
 def test_long_words_and_addresses_stay_on_the_page_and_are_never_hyphenated(site: Path):
     """A 3,000-character word is broken to stay on the page, with nothing added; an address in the text or in a
     link is broken without the hyphen a reader would copy with it."""

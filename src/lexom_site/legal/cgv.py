@@ -15,7 +15,7 @@ from ..diagnostics import BuildError, Diagnostic, display_path
 from ..i18n import _
 from ..inputs.config import FACT_NAME, SiteConfig
 from ..inputs.french import format_date
-from ..inputs.markdown import block_tree, inline_text, link_problems, plain_block, plain_inline
+from ..inputs.markdown import block_tree, inline_text, link_problems, plain_block, plain_inline, unshown_lines
 from ..inputs.schema import Date, Field, Text, parse_mapping
 from ..inputs.source import Reader, Source, compose_yaml, read_source, split_front_matter
 
@@ -118,7 +118,14 @@ def _split_clauses(body: str, path: str, first_line: int) -> tuple[tuple[Clause,
     lines = body.split("\n")
     diagnostics: list[Diagnostic] = []
     headings = []
-    for node in block_tree(body).children:
+    tree = block_tree(body)
+    for number in unshown_lines(body, tree):  # (a line of the CGV never left out without a word)
+        diagnostics.append(Diagnostic(path, first_line + number, len(lines[number]) - len(lines[number].lstrip()) + 1,
+                                      _("« {line} » would not be shown: Markdown reads it as a link definition, "
+                                        "which the CGV do not use").format(line=lines[number].strip()),
+                                      hint=_("write the address in the link itself: [text](https://…), and delete "
+                                             "this line")))
+    for node in tree.children:
         start = node.map[0] if node.map else 0
         if node.type != "heading":
             if not headings:
