@@ -951,6 +951,20 @@ def test_a_cgv_the_reader_cannot_see_fails_the_build(site: Path, css: str):
     assert any("no smaller than 6 pt, dark enough on white, not hidden" in line for line in lines)
 
 
+def test_a_hidden_cgv_and_a_broken_sheet_template_are_both_said_in_one_run(site: Path):
+    """The CGV part is verified as soon as it is laid out, while the course parts still are: what it finds and
+    what the course layouts find are reported together."""
+    write_course(site, course_text())
+    stylesheet = site / "assets/css/pdf.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\n.cgv p { color: #fff; }\n", encoding="utf-8")
+    template = site / "templates/pdf/sheet.html"
+    template.write_text(template.read_text().replace(
+        '<div class="running-header">', '<img src="assets/missing.png"><div class="running-header">', 1))
+    lines = build_fails(site)
+    assert any(line.startswith("templates/pdf/sheet.html: error: PDF rendering: Failed to load image") for line in lines)
+    assert any(line.startswith("templates/pdf/cgv.html: error: in the CGV pages of the PDF sheets: ") for line in lines)
+
+
 def test_sources_that_cannot_be_read_and_a_link_loop_in_the_site_are_said_plainly(published: Path):
     """A CGV that is a folder, a loop of links left in the published folder: a message each (or a build that
     goes on), never « internal error »."""

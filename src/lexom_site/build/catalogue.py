@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 
+from ..diagnostics import BuildError, Diagnostic
 from ..files import sha256
 from ..render.html import render_page
 from ..render.pdf_catalogue import BACK, CGV, FRONT, LINK, NUMBER, CatalogueAssembly, Fonts
@@ -127,13 +128,23 @@ class PrintedCatalogue(OutputKind):
         # laid out), once the CGV part is verified word for word (then kept for the sheets)
         ahead = SheetsAhead(run, {layout_of[c.ref].name: c for c in courses if c.ref in missing},
                             None if there[CGV] is None else Part(there[CGV], page_count(there[CGV])))
+        refused: list[Diagnostic] = []  # (what the CGV part's verification found: said with the layouts' own problems)
         for name, part in layouts.arrivals():
             if CGV in missing and name == layout_of[CGV].name:
-                check_cgv_part(run, part)
+                try:
+                    check_cgv_part(run, part)
+                except BuildError as exc:
+                    refused = exc.diagnostics
+                    continue
                 ahead.cgv_verified(part)
             else:
                 ahead.laid_out(name, part)
-        made = layouts.wait()
+        try:
+            made = layouts.wait()
+        except BuildError as exc:
+            raise BuildError(exc.diagnostics + refused) from None
+        if refused:
+            raise BuildError(refused)
         course_parts_missing = any(slot not in own for slot in missing)
         if course_parts_missing:  # the sheets will find every part in the cache: the workers' memory is freed
             run.pool.rest()
