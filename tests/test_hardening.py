@@ -334,9 +334,11 @@ def test_template_errors_name_the_template_and_line(published: Path):
     template = published / "templates/course.html"
     original = template.read_text()
     template.write_text(original.replace("{{ course.title }}", "{{ course.titel }}", 1))
-    assert build_fails(published) == [
-        "templates/course.html:2: error: template error: 'lexom_site.inputs.course.Course object' has no attribute 'titel'"
+    assert build_fails(published) == [  # the kind of value, and the name meant (not Python's class path)
+        "templates/course.html:2: error: template error: a Course has no attribute 'titel': did you mean 'title'?"
     ]
+    template.write_text(original.replace("{{ course.title }}", "{{ course.colour }}", 1))
+    assert build_fails(published) == ["templates/course.html:2: error: template error: a Course has no attribute 'colour'"]
     template.write_text(original.replace("{% endblock %}", "{% endblok %}", 1))
     assert build_fails(published) == [
         "templates/course.html:2: error: template syntax error: Encountered unknown tag 'endblok'. Jinja was "

@@ -8,6 +8,7 @@ line.
 
 from __future__ import annotations
 
+import difflib
 import re
 import traceback
 from pathlib import Path
@@ -26,6 +27,28 @@ from .typography import ADDRESS, typeset_html
 from .metadata import catalogue_jsonld, course_description, course_jsonld, plain_text
 from .urls import absolute_url, category_anchor, course_page_path
 
+class _Undefined(jinja2.StrictUndefined):
+    """StrictUndefined, saying what a template author can act on: the kind of value (not the Python class's
+    dotted path) and the name meant when one is close (« course.titel »: did you mean 'title'?)."""
+
+    @property
+    def _undefined_message(self) -> str:
+        if self._undefined_hint:
+            return self._undefined_hint
+        name = self._undefined_name
+        if self._undefined_obj is jinja2.utils.missing:
+            return _("'{name}' is undefined").format(name=name)
+        value = self._undefined_obj
+        names = [str(key) for key in value] if isinstance(value, dict) else [
+            attribute for attribute in dir(value) if not attribute.startswith("_")]
+        close = difflib.get_close_matches(str(name), names, n=1, cutoff=0.75)
+        kind = type(value).__name__
+        if close:
+            return _("a {kind} has no attribute '{name}': did you mean '{close}'?").format(kind=kind, name=name,
+                                                                                           close=close[0])
+        return _("a {kind} has no attribute '{name}'").format(kind=kind, name=name)
+
+
 _BARE_URL = re.compile(r'<a href="(?:mailto:)?([^"]*)">\1</a>')
 _TAG = re.compile(r"(<[^>]*>)")
 
@@ -37,7 +60,7 @@ def make_environment(config: SiteConfig, bytecode_dir: Path | None = None) -> ji
         loader=jinja2.FileSystemLoader(config.templates_dir),
         bytecode_cache=jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir else None,
         autoescape=True,
-        undefined=jinja2.StrictUndefined,
+        undefined=_Undefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
