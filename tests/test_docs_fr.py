@@ -63,6 +63,7 @@ COURSES: dict[str, str] = {
     "YAML-DQ-1": _course("YAML-DQ-1", title='title: "Le "bon" projet"'),
     "YAML-APOS-1": _course("YAML-APOS-1", title="title: 'L'essentiel'"),
     "YAML-INDENT-1": _course("YAML-INDENT-1", category=" category: GESTION"),
+    "YAML-COMMENT-1": _course("YAML-COMMENT-1", title="title: Excel #2 avancé"),
     "YAML-DEEP-1": _course("YAML-DEEP-1", objectives="objectives:\n  - Planifier un projet\n    - Organiser le travail"),
     # The reference and the file name
     "QUALITÉ-03": _course("QUALITÉ-03"),

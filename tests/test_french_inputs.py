@@ -163,6 +163,29 @@ def test_a_value_running_over_a_list_line_is_refused(site):
         ": YAML le colle au texte de cette ligne, et les deux ne font qu'un élément")
 
 
+def test_text_after_a_hash_is_not_dropped_as_a_yaml_comment(site):
+    # YAML reads « #2 avancé » as a comment: the title was printed « Excel », the objective cut, without a word
+    write_course(site, "ABC-DEF-1.md", course_text(
+        title="title: Excel #2 avancé", objectives="objectives:\n  - Planifier un projet # étape 1\n  - Suivre"))
+    lines = (site / "content/courses/ABC-DEF-1.md").read_text().splitlines()
+    title = next(n for n, line in enumerate(lines, 1) if line.startswith("title:"))
+    objective = next(n for n, line in enumerate(lines, 1) if "# étape 1" in line)
+    hint = ("  conseil : s'il fait partie du texte, mettez toute la valeur entre guillemets droits (\") ; une note "
+            "s'écrit sur une ligne à part, commençant par #")
+    assert check(site) == [
+        f"content/courses/ABC-DEF-1.md:{title}:14: erreur : « #2 avancé » est lu par YAML comme un commentaire, et "
+        "laissé hors de la valeur", hint,
+        f"content/courses/ABC-DEF-1.md:{objective}:{lines[objective - 1].index('#') + 1}: erreur : « # étape 1 » est lu par YAML comme un commentaire, "
+        "et laissé hors de la valeur", hint]
+    assert check(site, "en")[0] == (f"content/courses/ABC-DEF-1.md:{title}:14: error: « #2 avancé » is read by YAML "
+                                    "as a comment, and left out of the value")
+    # quoted, the value is whole; a # inside a word (C#), a note on its own line, an address with # are fine
+    write_course(site, "ABC-DEF-1.md", course_text(
+        title='title: "Excel #2 avancé"', audience="# une note\naudience: Développeurs C#",
+        prerequisites="prerequisites: Voir https://www.lexom.fr/#prerequis"))
+    assert check(site) == []
+
+
 def test_a_category_spelt_another_way_is_reported_at_the_file_that_differs(site):
     write_course(site, "ABC-DEF-1.md", course_text("ABC-DEF-1", category="category: COMMUNICATION"))
     write_course(site, "ABC-DEF-2.md", course_text("ABC-DEF-2", title="title: Écrire", category="category: Communication"))

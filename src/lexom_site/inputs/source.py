@@ -25,7 +25,7 @@ import yaml
 
 from ..diagnostics import Diagnostic
 from ..i18n import N_, _
-from .yaml_lines import YAML_HINTS, folded_items, line_mistakes
+from .yaml_lines import YAML_HINTS, folded_items, line_mistakes, trailing_comments
 
 MAX_SOURCE_BYTES = 1_000_000  # a course sheet is a few KB; 1 MB is absurd already (also a legacy sheet to import)
 MAX_DOCUMENT_BYTES = 5_000_000  # a text or HTML page given to legal-diff (a CGV page is ~100 KB)
@@ -293,7 +293,7 @@ def _compose(text: str, path: str, first_line: int) -> tuple[yaml.Node | None, l
     if node is not None:
         if node is _EMPTY:
             return None, []
-        diagnostics = folded_items(node, text, path, first_line)
+        diagnostics = folded_items(node, text, path, first_line) + trailing_comments(node, text, path, first_line)
         _check_duplicate_keys(node, path, first_line, diagnostics)
         return node, diagnostics
     loader = None
@@ -327,7 +327,7 @@ def _compose(text: str, path: str, first_line: int) -> tuple[yaml.Node | None, l
             loader.dispose()
     if node is None:
         return None, []
-    diagnostics = folded_items(node, text, path, first_line)
+    diagnostics = folded_items(node, text, path, first_line) + trailing_comments(node, text, path, first_line)
     _check_duplicate_keys(node, path, first_line, diagnostics)
     return node, diagnostics
 

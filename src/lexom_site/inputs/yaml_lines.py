@@ -222,3 +222,32 @@ def folded_items(node: yaml.Node, text: str, path: str, first_line: int) -> list
                         hint=_("to make it an item of its own, start it with '- ' exactly below the dash of the "
                                "other items")))
     return sorted(found)
+
+
+_COMMENT = re.compile(r"[ \t]*#")
+
+
+def trailing_comments(node: yaml.Node, text: str, path: str, first_line: int) -> list[Diagnostic]:
+    """A comment after a value, on its line (`title: Excel #2 avancé`): YAML leaves out everything from the
+    ' #', and an editor who meant it as text loses it without a word."""
+    lines = text.split("\n")
+    found: list[Diagnostic] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.MappingNode):
+            stack += [value for _key, value in current.value]
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif current.style not in ("|", ">") and current.end_mark.line < len(lines):
+            line = lines[current.end_mark.line]
+            comment = _COMMENT.match(line, current.end_mark.column)  # (a plain value ends before ' #')
+            if comment:
+                column = comment.end() - 1
+                found.append(Diagnostic(
+                    path, current.end_mark.line + first_line, column + 1,
+                    _("« {comment} » is read by YAML as a comment, and left out of the value").format(
+                        comment=line[column:].rstrip()),
+                    hint=_("if it belongs to the text, put the whole value in double quotes; a note goes on a "
+                           "line of its own, starting with #")))
+    return sorted(found)
