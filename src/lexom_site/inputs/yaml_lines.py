@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 import yaml
 
@@ -198,20 +199,27 @@ def _in_list(lines: list[str], content: list[int], position: int, indent: int) -
     return False
 
 
-def folded_items(node: yaml.Node, text: str, path: str, first_line: int) -> list[Diagnostic]:
-    """A text YAML read over several lines of which one, after the first, starts like a list item ('- ', '* ',
-    '2. '): an item indented too far, joined to the one above."""
-    lines = text.split("\n")
-    found: list[Diagnostic] = []
+def _scalars(node: yaml.Node, *, keys: bool) -> Iterator[yaml.ScalarNode]:
+    """The scalar values of a node tree (and its mappings' keys, with `keys`)."""
     stack = [node]
     while stack:
         current = stack.pop()
         if isinstance(current, yaml.MappingNode):
             for key, value in current.value:
-                stack += (key, value)
+                stack += (key, value) if keys else (value,)
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(current.value)
-        elif current.style in (None, ">") and current.end_mark.line > current.start_mark.line:
+        else:
+            yield current
+
+
+def folded_items(node: yaml.Node, text: str, path: str, first_line: int) -> list[Diagnostic]:
+    """A text YAML read over several lines of which one, after the first, starts like a list item ('- ', '* ',
+    '2. '): an item indented too far, joined to the one above."""
+    lines = text.split("\n")
+    found: list[Diagnostic] = []
+    for current in _scalars(node, keys=True):
+        if current.style in (None, ">") and current.end_mark.line > current.start_mark.line:
             for index in range(current.start_mark.line + 1, min(current.end_mark.line + 1, len(lines))):
                 stripped = lines[index].lstrip(" ")
                 if _ITEM_START.match(stripped):
@@ -232,14 +240,8 @@ def trailing_comments(node: yaml.Node, text: str, path: str, first_line: int) ->
     ' #', and an editor who meant it as text loses it without a word."""
     lines = text.split("\n")
     found: list[Diagnostic] = []
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, yaml.MappingNode):
-            stack += [value for _key, value in current.value]
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-        elif current.style not in ("|", ">") and current.end_mark.line < len(lines):
+    for current in _scalars(node, keys=False):
+        if current.style not in ("|", ">") and current.end_mark.line < len(lines):
             line = lines[current.end_mark.line]
             comment = _COMMENT.match(line, current.end_mark.column)  # (a plain value ends before ' #')
             if comment:
