@@ -821,6 +821,23 @@ def test_a_full_disk_is_said_plainly_and_the_site_stays_as_it_was(site: Path, tm
         subprocess.run(["umount", str(disk)], capture_output=True)
 
 
+def test_the_printed_catalogue_on_a_full_disk_is_said_plainly(site: Path, monkeypatch):
+    """qpdf writes the catalogue into the new site itself: a full disk there (/dev/full) is said as any other
+    write, with the file's name, and nothing is published."""
+    from lexom_site.build.staging import Staging
+
+    write_course(site, course_text())
+    file = Staging.file
+    monkeypatch.setattr(Staging, "file", lambda self, path: Path("/dev/full") if path == "pdf/catalogue.pdf"
+                        else file(self, path))
+    done = CliRunner().invoke(main, ["build", "--root", str(site)])
+    assert done.exit_code == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        "lexom-site: cannot write (/dev/full): No space left on device. The command stopped; what it was writing "
+        "was not written, and the previous site is as it was.")
+    assert not (site / "public").exists()
+
+
 def test_yaml_keys_that_are_not_names_are_errors_at_their_line(site: Path):
     """YAML allows a list or a mapping as a key (`? [a, b]`): no field is one; said at the line, not a crash."""
     write_course(site, course_text().replace("\nupdated:", "\n? [a, b]\n: x\nupdated:"))

@@ -26,7 +26,7 @@ from typing import Any
 
 
 from ..diagnostics import BuildError, Diagnostic
-from ..files import sha256
+from ..files import file_digest, sha256
 from ..render.html import render_page
 from ..render.pdf_catalogue import BACK, CGV, FRONT, LINK, NUMBER, CatalogueAssembly, Fonts
 from ..render.pdf_join import Part, page_count
@@ -158,13 +158,15 @@ class PrintedCatalogue(OutputKind):
         # key, which also names the code and the packages installed beside it (a wheel installed alone and a
         # development environment publish the same bytes)
         identifier = combine(*(sha256(there[slot]) for slot in assembly.order))
+        written = run.staging.file(item.path)  # (saved into the new site by qpdf itself)
         catalogue = assembly.finish(Fonts(footer=assets / NUMBER_FONT, contents=assets / CONTENTS_FONT),
-                                    identifier=bytes.fromhex(identifier[:32]))
-        run.publish(item.path, catalogue.pdf)  # (not counted among the sheets of the build's summary)
+                                    identifier=bytes.fromhex(identifier[:32]), into=written)
+        del assembly  # (its document's memory, before the file is read for its digest)
+        run.publish_staged(item.path, file_digest(written))  # (not counted among the sheets of the build's summary)
         # kept in the cache: the front and back laid out (they stay in it while this catalogue is published), and
         # the page count the home page shows
         run.details[item.path] = {"parts": [keys_of[FRONT], keys_of[BACK]], "pages": catalogue.pages}
-        self._home_page(run, CatalogueFacts(item.path, catalogue.pages, len(catalogue.pdf)))
+        self._home_page(run, CatalogueFacts(item.path, catalogue.pages, catalogue.size))
         # the catalogue's own time, for the benchmark (within the pdf stage): the time course parts took to lay
         # out is not counted when there were some (the sheets would have waited for them)
         run.timer.stages["catalogue"] = time.perf_counter() - started - (layouts.seconds if course_parts_missing

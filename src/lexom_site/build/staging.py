@@ -72,6 +72,10 @@ class Staging:
             self._folders.add(parent)
         return target
 
+    def file(self, path: str) -> Path:
+        """Where `path` of the new output is, for whoever writes it there itself (its folder made)."""
+        return Path(self._target(path))
+
     def write(self, path: str, data: bytes) -> None:
         Path(self._target(path)).write_bytes(data)
 
