@@ -23,14 +23,17 @@ def read_bytes(path: Path | str) -> bytes | None:
 
 
 def file_digest(path: Path | str) -> str:
-    """The SHA-256 of a file; "" when it cannot be read."""
-    data = read_bytes(path)
-    return sha256(data) if data is not None else ""
+    """The SHA-256 of a file, read a block at a time (a 27 MB catalogue is never all in memory); "" when it
+    cannot be read."""
+    try:
+        with open(path, "rb") as file:
+            return hashlib.file_digest(file, "sha256").hexdigest()
+    except OSError:
+        return ""
 
 
 def file_intact(path: Path, expected_sha256: str) -> bool:
-    data = read_bytes(path)
-    return data is not None and sha256(data) == expected_sha256
+    return file_digest(path) == expected_sha256 != ""
 
 
 def write_atomic(path: Path, data: bytes, *, replace: bool = True) -> None:

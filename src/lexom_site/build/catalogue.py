@@ -161,7 +161,6 @@ class PrintedCatalogue(OutputKind):
         written = run.staging.file(item.path)  # (saved into the new site by qpdf itself)
         catalogue = assembly.finish(Fonts(footer=assets / NUMBER_FONT, contents=assets / CONTENTS_FONT),
                                     identifier=bytes.fromhex(identifier[:32]), into=written)
-        del assembly  # (its document's memory, before the file is read for its digest)
         run.publish_staged(item.path, file_digest(written))  # (not counted among the sheets of the build's summary)
         # kept in the cache: the front and back laid out (they stay in it while this catalogue is published), and
         # the page count the home page shows
