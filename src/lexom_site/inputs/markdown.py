@@ -114,10 +114,10 @@ def simple_block_tree(text: str) -> Block | None:
 _LEAVES = frozenset(("paragraph", "heading", "fence", "code_block", "hr", "html_block", "table"))
 
 
-def unshown_lines(text: str, tree: SyntaxTreeNode | Block) -> list[int]:
-    """The lines of `text` (0-based) that are not blank and that no block of its `tree` shows: CommonMark
-    takes a link definition (`[p]: #prerequis`) out of the text, wherever it stands, to be used by
-    `[voir][p]` in the same document."""
+def unshown_lines(text: str, tree: SyntaxTreeNode | Block) -> list[tuple[int, int, str]]:
+    """(line 0-based, column 1-based, text) of the lines of `text` that are not blank and that no block of its
+    `tree` shows: CommonMark takes a link definition (`[p]: #prerequis`) out of the text, wherever it stands, to
+    be used by `[voir][p]` in the same document."""
     shown: set[int] = set()
     stack = list(tree.children)
     while stack:
@@ -126,7 +126,8 @@ def unshown_lines(text: str, tree: SyntaxTreeNode | Block) -> list[int]:
             shown.update(range(node.map[0], node.map[1]))
         elif node.type != "inline":
             stack.extend(node.children)
-    return [number for number, line in enumerate(text.split("\n")) if line.strip() and number not in shown]
+    return [(number, len(line) - len(line.lstrip()) + 1, line.strip()) for number, line in enumerate(text.split("\n"))
+            if line.strip() and number not in shown]
 
 
 def inline_text(node: SyntaxTreeNode) -> str:

@@ -198,11 +198,10 @@ def parse_programme(body: str, path: str, first_line: int) -> tuple[Programme | 
         builder.feed(node)
     builder.close_half()
     diagnostics = builder.diagnostics
-    lines = body.split("\n")
-    for number in unshown_lines(body, tree):  # (never a line lost without a word)
-        diagnostics.append(Diagnostic(path, first_line + number, len(lines[number]) - len(lines[number].lstrip()) + 1,
+    for number, column, line in unshown_lines(body, tree):  # (never a line lost without a word)
+        diagnostics.append(Diagnostic(path, first_line + number, column,
                                       _("« {line} » would not be shown: Markdown reads it as a link definition, "
-                                        "which course files do not use").format(line=lines[number].strip()),
+                                        "which course files do not use").format(line=line),
                                       hint=_("write the address in the link itself: [text](#prerequis) or "
                                              "[text](https://…), and delete this line")))
     programme = Programme(tuple(builder.intro), tuple(builder.half_days))

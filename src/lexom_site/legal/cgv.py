@@ -119,10 +119,10 @@ def _split_clauses(body: str, path: str, first_line: int) -> tuple[tuple[Clause,
     diagnostics: list[Diagnostic] = []
     headings = []
     tree = block_tree(body)
-    for number in unshown_lines(body, tree):  # (a line of the CGV never left out without a word)
-        diagnostics.append(Diagnostic(path, first_line + number, len(lines[number]) - len(lines[number].lstrip()) + 1,
+    for number, column, line in unshown_lines(body, tree):  # (a line of the CGV never left out without a word)
+        diagnostics.append(Diagnostic(path, first_line + number, column,
                                       _("« {line} » would not be shown: Markdown reads it as a link definition, "
-                                        "which the CGV do not use").format(line=lines[number].strip()),
+                                        "which the CGV do not use").format(line=line),
                                       hint=_("write the address in the link itself: [text](https://…), and delete "
                                              "this line")))
     for node in tree.children:
